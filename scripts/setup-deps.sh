@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Tern needs to build and test on Debian 12 (as root; idempotent: does nothing when
+# everything is already there).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LOCK=(-o DPkg::Lock::Timeout=600)
+
+PACKAGES=(
+  g++ cmake ninja-build pkgconf ccache lld clang libclang-rt-14-dev
+  libboost1.81-dev
+  libssl-dev libexpat1-dev libsqlite3-dev libidn-dev libgtest-dev libgmock-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  libmysqlcppconn7v5
+  python3 python3-slixmpp python3-pytest openssl
+)
+all_installed() {
+  local status
+  status=$(dpkg-query -W -f='${db:Status-Status}\n' "$@" 2>/dev/null) || return 1
+  ! grep -qvx installed <<<"$status"
+}
+if ! all_installed "${PACKAGES[@]}"; then
+  apt-get "${LOCK[@]}" update -qq
+  apt-get "${LOCK[@]}" install -y -qq --no-install-recommends "${PACKAGES[@]}"
+fi
+
+# MySQL Connector/C++ 1.1 headers. Debian's libmysqlcppconn-dev depends on libboost-dev, which only
+# Boost 1.74 provides and which conflicts with libboost1.81-dev, so the .deb is unpacked into the
+# tree instead of installed (its runtime, libmysqlcppconn7v5, comes from apt above).
+DEST=$ROOT/.deps/mysqlcppconn
+VERSION=$(dpkg-query -W -f='${Version}' libmysqlcppconn7v5)
+if [[ ! -f $DEST/usr/include/cppconn/driver.h || $(cat "$DEST/VERSION" 2>/dev/null) != "$VERSION" ]]; then
+  tmp=$(mktemp -d) && chmod 755 "$tmp"  # apt fetches as user _apt
+  (cd "$tmp" && apt-get "${LOCK[@]}" download -qq "libmysqlcppconn-dev=$VERSION" 2>&1 | grep -v unsandboxed || true)
+  rm -rf "$DEST" && mkdir -p "$DEST"
+  dpkg-deb -x "$tmp"/libmysqlcppconn-dev_*.deb "$DEST"
+  echo "$VERSION" >"$DEST/VERSION"
+  rm -rf "$tmp"
+fi

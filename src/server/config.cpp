@@ -1,0 +1,161 @@
+// Loads and checks tern.toml.
+#include "server/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "xmpp/jid.hpp"
+
+namespace tern::server {
+namespace {
+
+// Every key Tern knows, by table; anything else in the file is an error.
+const std::map<std::string, std::set<std::string>> known_keys{
+    {"server", {"domains", "data_dir", "threads"}},
+    {"listen", {"c2s", "c2s_direct_tls"}},
+    {"tls", {"certificate", "key", "require_c2s_encryption"}},
+    {"storage", {"backend", "sqlite_path"}},
+    {"limits",
+     {"max_stanza_bytes", "max_send_backlog_bytes", "idle_timeout_seconds",
+      "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms"}},
+    {"log", {"level"}},
+};
+
+[[noreturn]] void bad(const std::string& key, const std::string& why) {
+  throw ConfigError(key + ": " + why);
+}
+
+void check_keys(const toml::table& root) {
+  for (const auto& [table_name, node] : root) {
+    std::string table(table_name.str());
+    auto known = known_keys.find(table);
+    if (known == known_keys.end()) bad(table, "unknown table");
+    const auto* entries = node.as_table();
+    if (!entries) bad(table, "must be a table ([" + table + "])");
+    for (const auto& [key, value] : *entries) {
+      if (!known->second.contains(std::string(key.str()))) {
+        bad(table + "." + std::string(key.str()), "unknown key");
+      }
+    }
+  }
+}
+
+template <typename T>
+std::optional<T> get(const toml::table& root, const std::string& path, const char* type) {
+  auto node = root.at_path(path);
+  if (!node) return std::nullopt;
+  auto value = node.value<T>();
+  if (!value || (std::is_same_v<T, std::int64_t> && !node.is_integer())) {
+    bad(path, std::string("must be ") + type);
+  }
+  return value;
+}
+
+std::int64_t get_integer(const toml::table& root, const std::string& path, std::int64_t fallback,
+                         std::int64_t min, std::int64_t max) {
+  auto value = get<std::int64_t>(root, path, "an integer").value_or(fallback);
+  if (value < min || value > max) {
+    bad(path, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return value;
+}
+
+ListenAddress parse_listen(const std::string& key, const std::string& text) {
+  if (text.empty()) return {};  // disabled
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos) bad(key, "must be host:port, e.g. \"0.0.0.0:5222\" or \"[::]:5222\"");
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto digits = std::string_view(text).substr(colon + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (host.empty() || ec != std::errc{} || end != digits.data() + digits.size() || port > 65535) {
+    bad(key, "must be host:port, e.g. \"0.0.0.0:5222\" or \"[::]:5222\"");
+  }
+  return {host, static_cast<unsigned short>(port)};
+}
+
+}  // namespace
+
+std::filesystem::path Config::certificate_path() const {
+  return certificate.empty() ? data_dir / "tls" / "certificate.pem" : certificate;
+}
+
+std::filesystem::path Config::key_path() const {
+  return key.empty() ? data_dir / "tls" / "key.pem" : key;
+}
+
+std::filesystem::path Config::database_path() const {
+  return sqlite_path.empty() ? data_dir / "tern.sqlite" : sqlite_path;
+}
+
+Config load_config(const std::optional<std::filesystem::path>& path) {
+  Config config;
+  if (!path) return config;
+  toml::table root;
+  try {
+    root = toml::parse_file(path->string());
+  } catch (const toml::parse_error& error) {
+    const auto& where = error.source().begin;
+    throw ConfigError(path->string() + ":" + std::to_string(where.line) + ":" +
+                      std::to_string(where.column) + ": " + std::string(error.description()));
+  }
+  check_keys(root);
+
+  if (auto node = root.at_path("server.domains")) {
+    const auto* domains = node.as_array();
+    if (!domains || domains->empty()) bad("server.domains", "must be a non-empty list of domain names");
+    config.domains.clear();
+    for (const auto& element : *domains) {
+      auto text = element.value<std::string>();
+      auto jid = text ? xmpp::Jid::parse(*text) : std::nullopt;
+      if (!jid || !jid->is_domain()) {
+        bad("server.domains", "\"" + text.value_or("?") + "\" is not a valid domain name");
+      }
+      config.domains.push_back(jid->domainpart());
+    }
+  }
+  if (auto dir = get<std::string>(root, "server.data_dir", "a path")) config.data_dir = *dir;
+  config.threads = static_cast<unsigned>(get_integer(root, "server.threads", 0, 0, 256));
+  if (auto c2s = get<std::string>(root, "listen.c2s", "a \"host:port\" string")) {
+    config.c2s = parse_listen("listen.c2s", *c2s);
+  }
+  if (auto direct = get<std::string>(root, "listen.c2s_direct_tls", "a \"host:port\" string")) {
+    config.c2s_direct_tls = parse_listen("listen.c2s_direct_tls", *direct);
+  }
+  if (auto certificate = get<std::string>(root, "tls.certificate", "a path")) config.certificate = *certificate;
+  if (auto key = get<std::string>(root, "tls.key", "a path")) config.key = *key;
+  if (config.certificate.empty() != config.key.empty()) {
+    bad(config.key.empty() ? "tls.key" : "tls.certificate",
+        "tls.certificate and tls.key are set together or not at all");
+  }
+  config.require_c2s_encryption =
+      get<bool>(root, "tls.require_c2s_encryption", "true or false").value_or(true);
+  if (auto backend = get<std::string>(root, "storage.backend", "a string")) {
+    if (*backend != "sqlite") bad("storage.backend", "must be \"sqlite\"");
+    config.backend = *backend;
+  }
+  if (auto sqlite = get<std::string>(root, "storage.sqlite_path", "a path")) config.sqlite_path = *sqlite;
+
+  config.max_stanza_bytes = static_cast<std::size_t>(
+      get_integer(root, "limits.max_stanza_bytes", 256 * 1024, 1024, 64 * 1024 * 1024));
+  config.max_send_backlog_bytes = static_cast<std::size_t>(get_integer(
+      root, "limits.max_send_backlog_bytes", 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024));
+  config.idle_timeout = std::chrono::seconds(get_integer(root, "limits.idle_timeout_seconds", 600, 1, 86400 * 7));
+  config.negotiation_timeout = std::chrono::seconds(
+      get_integer(root, "limits.negotiation_timeout_seconds", 60, 1, 3600));
+  config.max_auth_attempts = static_cast<int>(get_integer(root, "limits.max_auth_attempts", 5, 1, 5));
+  config.auth_failure_delay = std::chrono::milliseconds(
+      get_integer(root, "limits.auth_failure_delay_ms", 1000, 0, 60'000));
+  if (auto level = get<std::string>(root, "log.level", "a string")) {
+    static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.contains(*level)) bad("log.level", "must be one of trace, debug, info, warn, error");
+    config.log_level = *level;
+  }
+  return config;
+}
+
+}  // namespace tern::server

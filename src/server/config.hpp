@@ -1,0 +1,58 @@
+// Tern's configuration: a TOML file (tern.example.toml documents every key), parsed and checked
+// once at start-up. An unknown key or a bad value is an error that names its key path.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tern::server {
+
+class ConfigError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ListenAddress {
+  std::string host;  // "" when disabled
+  unsigned short port = 0;
+  bool enabled() const { return !host.empty(); }
+};
+
+struct Config {
+  // [server]
+  std::vector<std::string> domains{"localhost"};  // prepared (nameprep'd)
+  std::filesystem::path data_dir{"data"};
+  unsigned threads = 0;  // 0: one per core
+  // [listen]
+  ListenAddress c2s{"::", 5222};
+  ListenAddress c2s_direct_tls{"::", 5223};
+  // [tls]
+  std::filesystem::path certificate;  // empty: data_dir/tls/certificate.pem, made on first run
+  std::filesystem::path key;
+  bool require_c2s_encryption = true;
+  // [storage]
+  std::string backend = "sqlite";
+  std::filesystem::path sqlite_path;  // empty: data_dir/tern.sqlite
+  // [limits]
+  std::size_t max_stanza_bytes = 256 * 1024;
+  std::size_t max_send_backlog_bytes = 1024 * 1024;
+  std::chrono::seconds idle_timeout{600};
+  std::chrono::seconds negotiation_timeout{60};
+  int max_auth_attempts = 5;
+  std::chrono::milliseconds auth_failure_delay{1000};
+  // [log]
+  std::string log_level = "info";
+
+  std::filesystem::path certificate_path() const;
+  std::filesystem::path key_path() const;
+  std::filesystem::path database_path() const;
+};
+
+// Defaults when `path` is empty; otherwise the file, with every value checked.
+Config load_config(const std::optional<std::filesystem::path>& path);
+
+}  // namespace tern::server

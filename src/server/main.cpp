@@ -1,0 +1,201 @@
+// `tern`: the server and its administration commands in one binary.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <functional>
+#include <iostream>
+#include <optional>
+
+#include "features/accounts/account_store.hpp"
+#include "server/config.hpp"
+#include "server/server.hpp"
+#include "server/setup.hpp"
+#include "server/version.hpp"
+#include "transport/tls_context.hpp"
+#include "xmpp/jid.hpp"
+
+namespace {
+
+using namespace tern;
+
+struct Options {
+  std::optional<std::filesystem::path> config;
+  std::string jid;
+  std::optional<std::string> password;
+  std::string domain;
+  bool force = false;
+};
+
+void add_config_option(CLI::App& command, Options& options) {
+  command.add_option("-c,--config", options.config, "TOML configuration file (default: built-in defaults)")
+      ->check(CLI::ExistingFile);
+}
+
+server::Config config_of(const Options& options) {
+  auto config = server::load_config(options.config);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  return config;
+}
+
+std::string read_password(const std::optional<std::string>& given) {
+  if (given) return *given;
+  bool terminal = isatty(STDIN_FILENO);
+  termios saved{};
+  if (terminal) {
+    std::cerr << "Password: " << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << '\n';
+  }
+  return password;
+}
+
+// A bare JID on one of the served domains, or an exception that says what is wrong.
+xmpp::Jid account_of(const std::string& text, const server::Config& config) {
+  auto jid = xmpp::Jid::parse(text);
+  if (!jid || !jid->has_localpart() || !jid->is_bare()) {
+    throw std::invalid_argument("\"" + text + "\" is not a bare JID like alice@" + config.domains.front());
+  }
+  if (std::find(config.domains.begin(), config.domains.end(), jid->domainpart()) == config.domains.end()) {
+    throw std::invalid_argument(jid->domainpart() + " is not served (server.domains)");
+  }
+  return *jid;
+}
+
+int user_add(const Options& options) {
+  auto config = config_of(options);
+  auto account = account_of(options.jid, config);
+  auto database = server::open_database(config);
+  features::accounts::AccountStore store(*database);
+  if (!store.create(account, read_password(options.password))) {
+    std::cerr << account.bare_string() << " already exists\n";
+    return 1;
+  }
+  std::cout << "created " << account.bare_string() << '\n';
+  return 0;
+}
+
+int user_passwd(const Options& options) {
+  auto config = config_of(options);
+  auto account = account_of(options.jid, config);
+  auto database = server::open_database(config);
+  features::accounts::AccountStore store(*database);
+  if (!store.set_password(account, read_password(options.password))) {
+    std::cerr << account.bare_string() << " does not exist\n";
+    return 1;
+  }
+  std::cout << "changed the password of " << account.bare_string() << '\n';
+  return 0;
+}
+
+int user_del(const Options& options) {
+  auto config = config_of(options);
+  auto account = account_of(options.jid, config);
+  auto database = server::open_database(config);
+  features::accounts::AccountStore store(*database);
+  if (!store.remove(account)) {
+    std::cerr << account.bare_string() << " does not exist\n";
+    return 1;
+  }
+  std::cout << "deleted " << account.bare_string() << '\n';
+  return 0;
+}
+
+int user_list(const Options& options) {
+  auto config = config_of(options);
+  auto database = server::open_database(config);
+  features::accounts::AccountStore store(*database);
+  for (const auto& domain : config.domains) {
+    if (!options.domain.empty() && options.domain != domain) continue;
+    for (const auto& account : store.list(domain)) std::cout << account.bare_string() << '\n';
+  }
+  return 0;
+}
+
+int db_migrate(const Options& options) {
+  auto config = config_of(options);
+  auto database = server::open_database(config, false);
+  auto applied = server::migrate_database(*database);
+  for (const auto& name : applied) std::cout << "applied " << name << '\n';
+  if (applied.empty()) std::cout << "the schema is up to date\n";
+  return 0;
+}
+
+int cert_generate(const Options& options) {
+  auto config = config_of(options);
+  auto certificate = config.certificate_path();
+  if (std::filesystem::exists(certificate) && !options.force) {
+    std::cerr << certificate.string() << " exists (--force replaces it)\n";
+    return 1;
+  }
+  transport::generate_self_signed_certificate(config.domains, certificate, config.key_path());
+  std::cout << "wrote " << certificate.string() << " and " << config.key_path().string() << '\n';
+  return 0;
+}
+
+int check_config(const Options& options) {
+  auto config = config_of(options);
+  std::cout << (options.config ? options.config->string() : std::string("built-in defaults"))
+            << ": OK\n";
+  return 0;
+}
+
+int serve(const Options& options) { return server::Server(config_of(options)).run(); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ %v");
+  CLI::App app{"Tern, an XMPP server"};
+  app.set_version_flag("--version", std::string(server::tern_version));
+  app.require_subcommand(1);
+  Options options;
+  std::function<int(const Options&)> action;
+  auto on = [&](CLI::App* command, int (*function)(const Options&)) {
+    add_config_option(*command, options);
+    command->callback([&action, function] { action = function; });
+    return command;
+  };
+
+  on(app.add_subcommand("serve", "Run the server (default config: localhost, SQLite under ./data)"), serve);
+  auto* user = app.add_subcommand("user", "Manage accounts");
+  user->require_subcommand(1);
+  on(user->add_subcommand("add", "Create an account"), user_add)
+      ->add_option("jid", options.jid, "The account, e.g. alice@localhost")->required();
+  user->get_subcommand("add")
+      ->add_option("-p,--password", options.password, "The password (read from standard input when absent)");
+  on(user->add_subcommand("passwd", "Change an account's password"), user_passwd)
+      ->add_option("jid", options.jid, "The account")->required();
+  user->get_subcommand("passwd")
+      ->add_option("-p,--password", options.password, "The new password (read from standard input when absent)");
+  on(user->add_subcommand("del", "Delete an account"), user_del)
+      ->add_option("jid", options.jid, "The account")->required();
+  on(user->add_subcommand("list", "List accounts"), user_list)
+      ->add_option("domain", options.domain, "Only this domain");
+  auto* db = app.add_subcommand("db", "Database administration");
+  db->require_subcommand(1);
+  on(db->add_subcommand("migrate", "Apply pending schema migrations"), db_migrate);
+  auto* cert = app.add_subcommand("cert", "TLS certificates");
+  cert->require_subcommand(1);
+  on(cert->add_subcommand("generate", "Write a self-signed certificate for server.domains"), cert_generate)
+      ->add_flag("-f,--force", options.force, "Replace an existing certificate");
+  on(app.add_subcommand("check-config", "Check a configuration file and exit"), check_config);
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    return action(options);
+  } catch (const std::exception& error) {
+    std::cerr << "tern: " << error.what() << '\n';
+    return 2;
+  }
+}

@@ -1,0 +1,134 @@
+// The composition root of `tern serve`.
+#include "server/server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "features/accounts/account_store.hpp"
+#include "server/feature_list.hpp"
+#include "server/setup.hpp"
+#include "transport/tcp_listener.hpp"
+#include "transport/tls_context.hpp"
+#include "xmpp/pipeline/pipeline.hpp"
+#include "xmpp/routing/router.hpp"
+#include "xmpp/routing/session_registry.hpp"
+#include "xmpp/session/c2s_session.hpp"
+
+namespace tern::server {
+
+namespace asio = boost::asio;
+
+struct Server::Parts {
+  asio::io_context io;
+  asio::ssl::context tls;
+  std::unique_ptr<storage::Database> database;
+  features::accounts::AccountStore accounts;
+  xmpp::Pipeline pipeline;
+  xmpp::SessionRegistry registry;
+  xmpp::Router router;
+  xmpp::C2SOptions c2s_options;
+  std::vector<std::unique_ptr<transport::TcpListener>> listeners;
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+
+  Parts(const Config& config, std::unique_ptr<storage::Database> db, asio::ssl::context context)
+      : tls(std::move(context)),
+        database(std::move(db)),
+        accounts(*database),
+        router(config.domains, registry, pipeline, accounts) {}
+};
+
+namespace {
+
+asio::ip::tcp::endpoint endpoint_of(const ListenAddress& address) {
+  return {asio::ip::make_address(address.host), address.port};
+}
+
+}  // namespace
+
+Server::Server(Config config) : config_(std::move(config)) {}
+Server::~Server() = default;
+
+int Server::run() {
+  auto database = open_database(config_);
+  auto context = open_tls_context(config_);
+  parts_ = std::make_unique<Parts>(config_, std::move(database), std::move(context));
+  auto& parts = *parts_;
+  add_features(parts.pipeline);
+
+  parts.c2s_options = xmpp::C2SOptions{
+      .domains = config_.domains,
+      .require_tls = config_.require_c2s_encryption,
+      .negotiation_timeout = config_.negotiation_timeout,
+      .idle_timeout = config_.idle_timeout,
+      .max_auth_attempts = config_.max_auth_attempts,
+      .auth_failure_delay = config_.auth_failure_delay,
+      .fake_salt_secret = load_server_secret(config_),
+  };
+  transport::TcpStreamOptions stream_options{
+      .parser = {.max_element_bytes = config_.max_stanza_bytes},
+      .max_backlog_bytes = config_.max_send_backlog_bytes,
+  };
+  auto run_session = [&parts](std::shared_ptr<transport::Stream> stream) {
+    auto session = std::make_shared<xmpp::C2SSession>(
+        std::move(stream), xmpp::C2SServices{parts.registry, parts.router, parts.accounts},
+        parts.c2s_options);
+    return session->run();
+  };
+  auto listen = [&](const ListenAddress& address, transport::TcpListener::Security security,
+                    std::string_view what) {
+    if (!address.enabled()) return;
+    auto listener = std::make_unique<transport::TcpListener>(
+        parts.io, endpoint_of(address), parts.tls, stream_options, security, run_session);
+    auto bound = listener->local_endpoint();
+    spdlog::info("listening for {} on [{}]:{}", what, bound.address().to_string(), bound.port());
+    listener->start();
+    parts.listeners.push_back(std::move(listener));
+  };
+  listen(config_.c2s, transport::TcpListener::Security::starttls, "c2s (STARTTLS)");
+  listen(config_.c2s_direct_tls, transport::TcpListener::Security::direct_tls, "c2s (direct TLS)");
+
+  parts.signals.async_wait([this](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    asio::co_spawn(parts_->io, shut_down(), asio::detached);
+  });
+
+  std::string domains;
+  for (const auto& domain : config_.domains) domains += (domains.empty() ? "" : ", ") + domain;
+  spdlog::info("Tern serving {} (storage: {} {})", domains, config_.backend,
+               config_.database_path().string());
+
+  unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&parts] { parts.io.run(); });
+  parts.io.run();
+  for (auto& worker : workers) worker.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+asio::awaitable<void> Server::shut_down() {
+  auto& parts = *parts_;
+  for (auto& listener : parts.listeners) listener->stop();
+  parts.signals.cancel();
+  // RFC 6120 §4.9.3.20: every open stream learns why it ends.
+  for (auto& session : parts.registry.all()) {
+    session->terminate(xmpp::StreamError("system-shutdown"));
+  }
+  asio::steady_timer wait(parts.io);
+  for (int i = 0; i < 100 && !parts.registry.all().empty(); ++i) {
+    wait.expires_after(std::chrono::milliseconds(50));
+    co_await wait.async_wait(asio::use_awaitable);
+  }
+  parts.io.stop();
+}
+
+}  // namespace tern::server

@@ -1,0 +1,56 @@
+// Start-up steps shared by the subcommands.
+#include "server/setup.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <thread>
+
+#include "storage/migrations.hpp"
+#include "storage/sqlite_connection.hpp"
+#include "transport/tls_context.hpp"
+#include "xmpp/random_id.hpp"
+
+namespace tern::server {
+
+std::vector<std::string> migrate_database(storage::Database& database) {
+  return storage::migrate(database, storage::sqlite_migrations());
+}
+
+std::unique_ptr<storage::Database> open_database(const Config& config, bool migrate) {
+  auto path = config.database_path();
+  auto database = std::make_unique<storage::Database>(
+      [path] { return std::make_unique<storage::SqliteConnection>(path); }, 2);
+  if (migrate) {
+    for (const auto& name : migrate_database(*database)) {
+      spdlog::info("database {}: applied schema {}", path.string(), name);
+    }
+  }
+  return database;
+}
+
+boost::asio::ssl::context open_tls_context(const Config& config) {
+  auto certificate = config.certificate_path();
+  auto key = config.key_path();
+  if (config.certificate.empty() && !std::filesystem::exists(certificate)) {
+    spdlog::info("no TLS certificate configured: generating a self-signed one for {} in {}",
+                 config.domains.front(), certificate.parent_path().string());
+    transport::generate_self_signed_certificate(config.domains, certificate, key);
+  }
+  return transport::make_server_tls_context(certificate, key);
+}
+
+std::string load_server_secret(const Config& config) {
+  auto path = config.data_dir / "server-secret";
+  std::string secret;
+  if (std::ifstream in(path); in && std::getline(in, secret) && secret.size() >= 32) return secret;
+  secret = xmpp::random_id(32);
+  std::filesystem::create_directories(config.data_dir);
+  mode_t old = umask(077);
+  std::ofstream(path) << secret << '\n';
+  umask(old);
+  return secret;
+}
+
+}  // namespace tern::server

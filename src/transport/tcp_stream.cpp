@@ -1,0 +1,223 @@
+// The Stream over a TCP connection: plain with STARTTLS, or direct TLS.
+#include "transport/tcp_stream.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "xml/serializer.hpp"
+
+namespace tern::transport {
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
+
+Failure failure_for(xml::ParseError error) {
+  switch (error) {
+    case xml::ParseError::restricted_xml: return Failure::restricted_xml;
+    case xml::ParseError::unsupported_encoding: return Failure::unsupported_encoding;
+    case xml::ParseError::too_large:
+    case xml::ParseError::too_deep:
+    case xml::ParseError::too_many_attributes: return Failure::too_large;
+    case xml::ParseError::not_well_formed: break;
+  }
+  return Failure::not_well_formed;
+}
+
+Inbound to_inbound(xml::ParseEvent&& event) {
+  if (auto* root = std::get_if<xml::RootOpened>(&event)) {
+    StreamOpened opened{root->name, root->xmlns, root->prefix, {}, std::move(root->attributes)};
+    for (const auto& declaration : root->declarations) {
+      if (declaration.prefix.empty()) opened.content_xmlns = declaration.xmlns;
+    }
+    return opened;
+  }
+  if (auto* element = std::get_if<xml::Element>(&event)) return std::move(*element);
+  return StreamClosed{};
+}
+
+}  // namespace
+
+TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
+                     TcpStreamOptions options)
+    : socket_(std::move(socket), tls),
+      options_(options),
+      parser_(options.parser),
+      drained_(socket_.get_executor()),
+      watchdog_(socket_.get_executor()) {
+  boost::system::error_code ec;
+  auto peer = socket_.next_layer().remote_endpoint(ec);
+  if (!ec) traits_.peer_address = peer.address().to_string();
+  traits_.can_starttls = true;
+}
+
+asio::any_io_executor TcpStream::executor() const {
+  return const_cast<TcpStream*>(this)->socket_.get_executor();
+}
+
+asio::awaitable<void> TcpStream::handshake() {
+  asio::steady_timer deadline(socket_.get_executor(), options_.tls_handshake_timeout);
+  auto result = co_await (socket_.async_handshake(asio::ssl::stream_base::server, nothrow) ||
+                          deadline.async_wait(nothrow));
+  if (result.index() == 1) throw StreamFailure(Failure::io_error, "TLS handshake timed out");
+  auto [ec] = std::get<0>(result);
+  if (ec) throw StreamFailure(Failure::io_error, "TLS handshake failed: " + ec.message());
+  tls_active_ = true;
+  traits_.is_secure = true;
+  traits_.can_starttls = false;
+}
+
+asio::awaitable<void> TcpStream::accept_direct_tls() { co_await handshake(); }
+
+asio::awaitable<void> TcpStream::start_tls() {
+  // RFC 6120 §5.4.3.3: anything the client sent after <starttls/> in the clear is discarded.
+  restart();
+  co_await handshake();
+}
+
+void TcpStream::restart() {
+  parser_.reset();
+  events_.clear();
+  failure_.reset();
+}
+
+asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeout) {
+  idle_timeout_ = idle_timeout;
+  last_activity_ = std::chrono::steady_clock::now();
+  arm_watchdog();
+  while (events_.empty()) {
+    if (failure_) throw *failure_;
+    if (interrupted_) {
+      interrupted_ = false;
+      throw StreamFailure(Failure::interrupted, "interrupted");
+    }
+    boost::system::error_code ec;
+    std::size_t length = 0;
+    auto buffer = asio::buffer(read_buffer_);
+    auto token = asio::bind_cancellation_slot(read_cancel_.slot(), nothrow);
+    reading_ = true;
+    if (tls_active_) {
+      std::tie(ec, length) = co_await socket_.async_read_some(buffer, token);
+    } else {
+      std::tie(ec, length) = co_await socket_.next_layer().async_read_some(buffer, token);
+    }
+    reading_ = false;
+    if (failure_) throw *failure_;  // set by send() while we waited
+    if (timed_out_) throw StreamFailure(Failure::timeout, "idle timeout");
+    if (interrupted_) continue;
+    if (ec) throw StreamFailure(Failure::io_error, ec.message());
+    last_activity_ = std::chrono::steady_clock::now();
+    try {
+      parser_.feed(std::string_view(read_buffer_.data(), length), events_);
+    } catch (const xml::ParseFailure& parse_failure) {
+      failure_.emplace(failure_for(parse_failure.error()), parse_failure.what());
+    }
+  }
+  auto event = std::move(events_.front());
+  events_.pop_front();
+  co_return to_inbound(std::move(event));
+}
+
+void TcpStream::interrupt() {
+  interrupted_ = true;
+  if (reading_) read_cancel_.emit(asio::cancellation_type::terminal);
+}
+
+// One timer wait per idle period rather than one per read: when it fires early (bytes arrived
+// meanwhile, or no read is pending) it re-arms for the rest of the period.
+void TcpStream::arm_watchdog() {
+  if (watchdog_armed_ || closed_) return;
+  watchdog_armed_ = true;
+  watchdog_.expires_at(last_activity_ + idle_timeout_);
+  watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    self->watchdog_armed_ = false;
+    if (ec || self->closed_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (self->reading_ && now >= self->last_activity_ + self->idle_timeout_) {
+      self->timed_out_ = true;
+      self->read_cancel_.emit(asio::cancellation_type::terminal);
+      return;
+    }
+    if (!self->reading_) self->last_activity_ = now;  // busy on our side: not idle
+    self->arm_watchdog();
+  });
+}
+
+void TcpStream::send_header(const xml::Attributes& attributes) {
+  queue("<?xml version='1.0'?>");
+  queue(xml::open_tag("stream:stream", attributes));
+}
+
+void TcpStream::send(const xml::Element& element) {
+  static const xml::Scope scope{"jabber:client", {{"stream", streams_xmlns}}};
+  queue(xml::serialize(element, scope));
+}
+
+void TcpStream::queue(std::string_view bytes) {
+  if (closed_ || output_failed_) return;
+  if (outgoing_.size() + bytes.size() > options_.max_backlog_bytes) {
+    // The peer does not read: drop it rather than buffer without bound.
+    failure_.emplace(Failure::backlog_full, "peer is not reading");
+    output_failed_ = true;
+    outgoing_.clear();
+    boost::system::error_code ignored;
+    socket_.next_layer().close(ignored);
+    return;
+  }
+  outgoing_ += bytes;
+  if (!writing_) {
+    writing_ = true;
+    asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+  }
+}
+
+asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<TcpStream> self) {
+  std::string in_flight;
+  while (!outgoing_.empty()) {
+    in_flight.swap(outgoing_);
+    outgoing_.clear();
+    boost::system::error_code ec;
+    if (tls_active_) {
+      std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(in_flight), nothrow);
+    } else {
+      std::tie(ec, std::ignore) =
+          co_await asio::async_write(socket_.next_layer(), asio::buffer(in_flight), nothrow);
+    }
+    in_flight.clear();
+    if (ec) {
+      outgoing_.clear();
+      output_failed_ = true;
+      if (!failure_) failure_.emplace(Failure::io_error, "write failed: " + ec.message());
+      break;
+    }
+  }
+  writing_ = false;
+  drained_.cancel();
+}
+
+asio::awaitable<void> TcpStream::close() {
+  if (closed_) co_return;
+  queue("</stream:stream>");
+  closed_ = true;
+  watchdog_.cancel();
+  auto deadline = std::chrono::steady_clock::now() + options_.close_timeout;
+  while (writing_ && std::chrono::steady_clock::now() < deadline) {
+    drained_.expires_at(deadline);
+    co_await drained_.async_wait(nothrow);
+  }
+  if (tls_active_ && !output_failed_) {
+    asio::steady_timer timer(socket_.get_executor(), options_.close_timeout);
+    co_await (socket_.async_shutdown(nothrow) || timer.async_wait(nothrow));
+  }
+  boost::system::error_code ignored;
+  socket_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.next_layer().close(ignored);
+}
+
+}  // namespace tern::transport

@@ -1,0 +1,75 @@
+// The Stream over a TCP connection: plain with STARTTLS (RFC 6120 §5), or direct TLS (XEP-0368).
+#pragma once
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <array>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "transport/stream.hpp"
+#include "xml/parser.hpp"
+
+namespace tern::transport {
+
+struct TcpStreamOptions {
+  xml::ParserLimits parser;
+  std::size_t max_backlog_bytes = 1024 * 1024;  // unsent output before the peer is dropped
+  std::chrono::milliseconds tls_handshake_timeout{30'000};
+  std::chrono::milliseconds close_timeout{2'000};
+};
+
+class TcpStream final : public Stream, public std::enable_shared_from_this<TcpStream> {
+public:
+  // The socket's executor must be the connection's strand.
+  TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls, TcpStreamOptions options);
+
+  // XEP-0368: the TLS handshake comes before any XML (throws StreamFailure).
+  asio::awaitable<void> accept_direct_tls();
+
+  asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) override;
+  void interrupt() override;
+  void send_header(const xml::Attributes& attributes) override;
+  void send(const xml::Element& element) override;
+  asio::awaitable<void> close() override;
+  asio::awaitable<void> start_tls() override;
+  void restart() override;
+  const StreamTraits& traits() const override { return traits_; }
+  asio::any_io_executor executor() const override;
+
+private:
+  asio::awaitable<void> handshake();
+  void queue(std::string_view bytes);
+  void arm_watchdog();
+  asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);
+
+  asio::ssl::stream<asio::ip::tcp::socket> socket_;
+  TcpStreamOptions options_;
+  StreamTraits traits_;
+  bool tls_active_ = false;
+  bool closed_ = false;
+  xml::Parser parser_;
+  std::deque<xml::ParseEvent> events_;
+  std::optional<StreamFailure> failure_;  // reported once the events parsed before it are taken
+  std::array<char, 4096> read_buffer_;
+  // One read at a time; the watchdog and interrupt() cancel it through this signal.
+  asio::cancellation_signal read_cancel_;
+  bool reading_ = false;
+  bool interrupted_ = false;
+  bool timed_out_ = false;
+  std::chrono::milliseconds idle_timeout_{0};
+  std::chrono::steady_clock::time_point last_activity_;
+  asio::steady_timer watchdog_;  // fires at last_activity_ + idle_timeout_ (re-armed lazily)
+  bool watchdog_armed_ = false;
+  std::string outgoing_;  // queued, not yet handed to the writer
+  bool writing_ = false;
+  bool output_failed_ = false;  // backlog overflow or a failed write: nothing more is sent
+  asio::steady_timer drained_;  // cancelled when the writer goes idle (close() waits on it)
+};
+
+}  // namespace tern::transport

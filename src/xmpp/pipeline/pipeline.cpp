@@ -1,0 +1,75 @@
+// The feature registry and the dispatch of IQs the server answers itself.
+#include "xmpp/pipeline/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+namespace tern::xmpp {
+
+class PipelineRegistrar final : public Registrar {
+public:
+  PipelineRegistrar(Pipeline& pipeline, std::string feature)
+      : pipeline_(pipeline), feature_(std::move(feature)) {}
+
+  void implements(Implementation implementation) override {
+    pipeline_.implementations_.push_back(implementation);
+  }
+  void disco_feature(std::string_view var) override {
+    pipeline_.disco_features_.emplace_back(var);
+  }
+  void on_iq(IqType type, PayloadName payload, std::initializer_list<Target> targets,
+             IqHandler handler) override {
+    for (Target target : targets) {
+      Pipeline::Key key{type, target, std::string(payload.xmlns), std::string(payload.name)};
+      auto [it, inserted] = pipeline_.iq_handlers_.try_emplace(key, Pipeline::Registration{feature_, handler});
+      if (!inserted) {
+        throw std::logic_error("features '" + it->second.feature + "' and '" + feature_ +
+                               "' both handle <" + std::string(payload.name) + " xmlns='" +
+                               std::string(payload.xmlns) + "'/>");
+      }
+    }
+  }
+
+private:
+  Pipeline& pipeline_;
+  std::string feature_;
+};
+
+Pipeline::Pipeline() = default;
+Pipeline::~Pipeline() = default;
+
+void Pipeline::install(std::unique_ptr<Feature> feature) {
+  PipelineRegistrar registrar(*this, std::string(feature->name()));
+  feature->install(registrar);
+  features_.push_back(std::move(feature));
+}
+
+asio::awaitable<xml::Element> Pipeline::handle_iq(const xml::Element& iq, Jid from, Jid to,
+                                                  Target target) {
+  auto payload = iq.child_elements().front();
+  IqType type = iq.attribute_or("type") == "get" ? IqType::get : IqType::set;
+  auto found = iq_handlers_.find(Key{type, target, payload->xmlns(), payload->name()});
+  if (found == iq_handlers_.end()) {
+    co_return error_reply(iq, StanzaError::service_unavailable());
+  }
+  IqRequest request(iq, std::move(from), std::move(to), target);
+  std::optional<IqResult> result;
+  try {
+    result = co_await found->second.handler(request);
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed on an IQ from {}: {}", found->second.feature, request.from().full(),
+                  e.what());
+  }
+  if (!result) co_return error_reply(iq, StanzaError::internal_server_error());
+  if (auto* error = result->error()) co_return error_reply(iq, *error);
+  xml::Element reply("iq", iq.xmlns());
+  if (auto* id = iq.attribute("id")) reply.set_attribute("id", *id);
+  if (auto* requester = iq.attribute("from")) reply.set_attribute("to", *requester);
+  if (auto* addressee = iq.attribute("to")) reply.set_attribute("from", *addressee);
+  reply.set_attribute("type", "result");
+  if (auto* payload_out = result->payload()) reply.add_child(*payload_out);
+  co_return reply;
+}
+
+}  // namespace tern::xmpp

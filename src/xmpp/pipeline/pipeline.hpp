@@ -1,0 +1,52 @@
+// The feature registry and the dispatch of IQs the server answers itself (RFC 6120 §8.2.3,
+// §10.3.3; RFC 6121 §8.5.2.1.3).
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "xmpp/pipeline/feature.hpp"
+#include "xmpp/pipeline/registrar.hpp"
+
+namespace tern::xmpp {
+
+class Pipeline {
+public:
+  Pipeline();
+  ~Pipeline();
+
+  template <typename F, typename... Args>
+  F& add(Args&&... args) {
+    auto feature = std::make_unique<F>(std::forward<Args>(args)...);
+    F& added = *feature;
+    install(std::move(feature));
+    return added;
+  }
+
+  // The reply to an IQ get/set addressed to the server or to an account the server answers for:
+  // the handler's result or error, service-unavailable when nothing handles the payload, and
+  // internal-server-error (logged) when the handler throws. `from` and `to` are as stamped.
+  asio::awaitable<xml::Element> handle_iq(const xml::Element& iq, Jid from, Jid to, Target target);
+
+  const std::vector<std::string>& disco_features() const { return disco_features_; }
+  const std::vector<Implementation>& implementations() const { return implementations_; }
+
+private:
+  void install(std::unique_ptr<Feature> feature);
+  friend class PipelineRegistrar;
+
+  using Key = std::tuple<IqType, Target, std::string, std::string>;  // type, target, xmlns, name
+  struct Registration {
+    std::string feature;
+    IqHandler handler;
+  };
+  std::vector<std::unique_ptr<Feature>> features_;
+  std::map<Key, Registration> iq_handlers_;
+  std::vector<std::string> disco_features_;
+  std::vector<Implementation> implementations_;
+};
+
+}  // namespace tern::xmpp

@@ -1,0 +1,36 @@
+// What a feature may register: IQ handlers by (type, payload, targets), service discovery
+// features, and the specifications it implements.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "xmpp/pipeline/iq.hpp"
+
+namespace tern::xmpp {
+
+namespace asio = boost::asio;
+
+enum class Support { complete, partial };
+
+struct Implementation {
+  std::string_view spec;  // "XEP-0199"
+  std::string_view version;
+  Support support = Support::complete;
+};
+
+using IqHandler = std::function<asio::awaitable<IqResult>(IqRequest&)>;
+
+class Registrar {
+public:
+  virtual ~Registrar() = default;
+  virtual void implements(Implementation implementation) = 0;
+  virtual void disco_feature(std::string_view var) = 0;
+  // A second registration of the same (type, payload, target) stops start-up, naming both features.
+  virtual void on_iq(IqType type, PayloadName payload, std::initializer_list<Target> targets,
+                     IqHandler handler) = 0;
+};
+
+}  // namespace tern::xmpp

@@ -1,0 +1,180 @@
+// Routing of stanzas from local sessions (RFC 6120 §10, RFC 6121 §8.5).
+#include "xmpp/routing/router.hpp"
+
+#include <algorithm>
+
+#include "xmpp/namespaces.hpp"
+
+namespace tern::xmpp {
+namespace {
+
+enum class MessageType { normal, chat, groupchat, headline, error };
+
+// RFC 6121 §5.2.2: no type or an unknown one is processed as "normal".
+MessageType message_type(const xml::Element& message) {
+  auto type = message.attribute_or("type");
+  if (type == "chat") return MessageType::chat;
+  if (type == "groupchat") return MessageType::groupchat;
+  if (type == "headline") return MessageType::headline;
+  if (type == "error") return MessageType::error;
+  return MessageType::normal;
+}
+
+bool is_request(const xml::Element& iq) {
+  auto type = iq.attribute_or("type");
+  return type == "get" || type == "set";
+}
+
+bool is_subscription(const xml::Element& presence) {
+  auto type = presence.attribute_or("type");
+  return type == "subscribe" || type == "subscribed" || type == "unsubscribe" ||
+         type == "unsubscribed";
+}
+
+xml::SharedElement share(xml::Element element) {
+  return std::make_shared<const xml::Element>(std::move(element));
+}
+
+}  // namespace
+
+Router::Router(std::vector<std::string> domains, SessionRegistry& registry, Pipeline& pipeline,
+               Accounts& accounts)
+    : domains_(std::move(domains)), registry_(registry), pipeline_(pipeline), accounts_(accounts) {}
+
+bool Router::serves(const std::string& domain) const {
+  return std::find(domains_.begin(), domains_.end(), domain) != domains_.end();
+}
+
+void Router::deliver_to_sender(xml::Element reply) {
+  auto to = Jid::parse(reply.attribute_or("to"));
+  if (!to) return;
+  if (auto session = registry_.find(*to)) session->deliver(share(std::move(reply)));
+}
+
+void Router::bounce(const xml::Element& stanza, const StanzaError& error) {
+  if (stanza.attribute_or("type") == "error") return;
+  deliver_to_sender(error_reply(stanza, error));
+}
+
+asio::awaitable<void> Router::answer_iq(const xml::Element& iq, const Jid& from, const Jid& to,
+                                        Target target) {
+  deliver_to_sender(co_await pipeline_.handle_iq(iq, from, to, target));
+}
+
+asio::awaitable<void> Router::route(xml::Element stanza) {
+  auto from = *Jid::parse(stanza.attribute_or("from"));
+  const std::string* to_text = stanza.attribute("to");
+  if (!to_text) {
+    // RFC 6120 §10.3: handled as if addressed to the sender's bare JID.
+    if (stanza.name() == "iq") {
+      if (is_request(stanza)) co_await answer_iq(stanza, from, from.bare(), Target::account);
+      co_return;
+    }
+    co_await to_bare(std::move(stanza), from.bare());
+    co_return;
+  }
+  auto to = Jid::parse(*to_text);
+  if (!to) co_return bounce(stanza, StanzaError::jid_malformed());
+  if (!serves(to->domainpart())) {
+    // TODO(#2): server-to-server; until then no remote domain is reachable.
+    co_return bounce(stanza, StanzaError::remote_server_not_found());
+  }
+  if (!to->has_localpart()) {
+    co_await to_server(std::move(stanza), from, *to);
+  } else if (to->is_bare()) {
+    co_await to_bare(std::move(stanza), *to);
+  } else {
+    co_await to_full(std::move(stanza), *to);
+  }
+}
+
+asio::awaitable<void> Router::to_server(xml::Element stanza, const Jid& from, const Jid& to) {
+  // RFC 6120 §10.5.1: the server handles stanzas for its domain itself. Only IQ requests need an
+  // answer; messages and presence to the bare domain have no handler yet and are dropped.
+  if (stanza.name() != "iq" || !is_request(stanza)) co_return;
+  if (!to.is_bare()) co_return bounce(stanza, StanzaError::service_unavailable());
+  co_await answer_iq(stanza, from, to, Target::server);
+}
+
+bool Router::deliver_to_most_available(const std::vector<BoundResource>& resources,
+                                       const xml::SharedElement& stanza) {
+  int highest = -1;
+  for (const auto& resource : resources) {
+    if (resource.priority && *resource.priority > highest) highest = *resource.priority;
+  }
+  if (highest < 0) return false;  // §8.5.2.1.1: never to a negative priority via the bare JID
+  for (const auto& resource : resources) {
+    if (resource.priority == highest) resource.session->deliver(stanza);
+  }
+  return true;
+}
+
+asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
+  auto resources = registry_.resources(to);
+  bool exists = !resources.empty() || co_await accounts_.exists(to);
+  if (stanza.name() == "iq") {
+    // §8.5.2.1.3 / §8.5.2.2.3: the server answers for the account and never forwards the IQ.
+    if (!is_request(stanza)) co_return;
+    if (!exists) co_return bounce(stanza, StanzaError::service_unavailable());
+    auto from = *Jid::parse(stanza.attribute_or("from"));
+    co_await answer_iq(stanza, from, to, Target::account);
+    co_return;
+  }
+  if (stanza.name() == "message") {
+    auto type = message_type(stanza);
+    if (type == MessageType::error) co_return;  // §8.3.1: errors are never answered
+    if (!exists) {
+      // §8.5.1: no such user.
+      if (type != MessageType::headline) bounce(stanza, StanzaError::service_unavailable());
+      co_return;
+    }
+    auto shared = share(stanza);
+    switch (type) {
+      case MessageType::groupchat:  // §8.5.2.1.1: never delivered to a bare JID
+        bounce(stanza, StanzaError::service_unavailable());
+        break;
+      case MessageType::headline:  // §8.5.2.1.1: to every non-negative resource, or dropped
+        for (const auto& resource : resources) {
+          if (resource.priority && *resource.priority >= 0) resource.session->deliver(shared);
+        }
+        break;
+      default:
+        if (!deliver_to_most_available(resources, shared)) {
+          // §8.5.2.2.1: no offline storage yet, so the sender learns it was not delivered.
+          bounce(stanza, StanzaError::service_unavailable());
+        }
+    }
+    co_return;
+  }
+  // Presence (§8.5.2.1.2): to every available resource. Subscription handling and probes belong
+  // to the roster feature; until it exists subscription requests reach the available resources.
+  if (!exists || stanza.attribute_or("type") == "probe") co_return;
+  auto shared = share(std::move(stanza));
+  for (const auto& resource : resources) {
+    if (resource.priority) resource.session->deliver(shared);
+  }
+}
+
+asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& to) {
+  if (auto session = registry_.find(to)) {
+    session->deliver(share(std::move(stanza)));  // §8.5.3.1
+    co_return;
+  }
+  // §8.5.3.2: no such resource.
+  if (stanza.name() == "iq") {
+    if (is_request(stanza)) bounce(stanza, StanzaError::service_unavailable());
+    co_return;
+  }
+  if (stanza.name() == "message") {
+    switch (message_type(stanza)) {
+      case MessageType::chat: co_await to_bare(std::move(stanza), to.bare()); co_return;
+      case MessageType::normal:
+      case MessageType::groupchat: bounce(stanza, StanzaError::service_unavailable()); co_return;
+      case MessageType::headline:
+      case MessageType::error: co_return;
+    }
+  }
+  if (is_subscription(stanza)) co_await to_bare(std::move(stanza), to.bare());
+}
+
+}  // namespace tern::xmpp

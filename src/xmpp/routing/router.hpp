@@ -1,0 +1,46 @@
+// Routes a stanza from a local session to its recipient: the server itself, a local account by
+// bare or full JID (RFC 6121 §8.5), or a domain we do not serve (RFC 6120 §10.4; no s2s yet).
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <vector>
+
+#include "xml/element.hpp"
+#include "xmpp/accounts.hpp"
+#include "xmpp/jid.hpp"
+#include "xmpp/pipeline/pipeline.hpp"
+#include "xmpp/routing/session_registry.hpp"
+#include "xmpp/stanza_error.hpp"
+
+namespace tern::xmpp {
+
+class Router {
+public:
+  Router(std::vector<std::string> domains, SessionRegistry& registry, Pipeline& pipeline,
+         Accounts& accounts);
+
+  bool serves(const std::string& domain) const;
+  // `stanza` carries the sender's full JID in 'from' (stamped by its session) and a valid 'to'
+  // (or none: an IQ or message for the sender's own account, RFC 6120 §10.3).
+  boost::asio::awaitable<void> route(xml::Element stanza);
+  // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
+  void bounce(const xml::Element& stanza, const StanzaError& error);
+
+private:
+  boost::asio::awaitable<void> to_server(xml::Element stanza, const Jid& from, const Jid& to);
+  boost::asio::awaitable<void> to_bare(xml::Element stanza, const Jid& to);
+  boost::asio::awaitable<void> to_full(xml::Element stanza, const Jid& to);
+  boost::asio::awaitable<void> answer_iq(const xml::Element& iq, const Jid& from, const Jid& to,
+                                         Target target);
+  void deliver_to_sender(xml::Element reply);
+  // RFC 6121 §8.5.2.1.1: chat/normal to the available resources of highest non-negative priority.
+  bool deliver_to_most_available(const std::vector<BoundResource>& resources,
+                                 const xml::SharedElement& stanza);
+
+  std::vector<std::string> domains_;
+  SessionRegistry& registry_;
+  Pipeline& pipeline_;
+  Accounts& accounts_;
+};
+
+}  // namespace tern::xmpp

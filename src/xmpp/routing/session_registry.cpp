@@ -1,0 +1,75 @@
+// The directory of connected c2s sessions and bound resources.
+#include "xmpp/routing/session_registry.hpp"
+
+#include <algorithm>
+
+namespace tern::xmpp {
+
+void SessionRegistry::connected(const std::shared_ptr<SessionLink>& session) {
+  std::lock_guard lock(mutex_);
+  connected_.insert(session);
+}
+
+void SessionRegistry::disconnected(const std::shared_ptr<SessionLink>& session) {
+  std::lock_guard lock(mutex_);
+  connected_.erase(session);
+}
+
+std::shared_ptr<SessionLink> SessionRegistry::bind(const Jid& full,
+                                                   const std::shared_ptr<SessionLink>& session) {
+  std::lock_guard lock(mutex_);
+  auto& resources = accounts_[full.bare()];
+  for (auto& resource : resources) {
+    if (resource.jid == full) {
+      auto replaced = std::move(resource.session);
+      resource.session = session;
+      resource.priority.reset();
+      return replaced;
+    }
+  }
+  resources.push_back({full, session, std::nullopt});
+  return nullptr;
+}
+
+void SessionRegistry::unbind(const Jid& full, const SessionLink* session) {
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(full.bare());
+  if (account == accounts_.end()) return;
+  std::erase_if(account->second, [&](const BoundResource& resource) {
+    return resource.jid == full && resource.session.get() == session;
+  });
+  if (account->second.empty()) accounts_.erase(account);
+}
+
+void SessionRegistry::set_priority(const Jid& full, const SessionLink* session,
+                                   std::optional<int> priority) {
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(full.bare());
+  if (account == accounts_.end()) return;
+  for (auto& resource : account->second) {
+    if (resource.jid == full && resource.session.get() == session) resource.priority = priority;
+  }
+}
+
+std::shared_ptr<SessionLink> SessionRegistry::find(const Jid& full) const {
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(full.bare());
+  if (account == accounts_.end()) return nullptr;
+  for (const auto& resource : account->second) {
+    if (resource.jid == full) return resource.session;
+  }
+  return nullptr;
+}
+
+std::vector<BoundResource> SessionRegistry::resources(const Jid& bare) const {
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(bare);
+  return account == accounts_.end() ? std::vector<BoundResource>{} : account->second;
+}
+
+std::vector<std::shared_ptr<SessionLink>> SessionRegistry::all() const {
+  std::lock_guard lock(mutex_);
+  return {connected_.begin(), connected_.end()};
+}
+
+}  // namespace tern::xmpp

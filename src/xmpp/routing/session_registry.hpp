@@ -1,0 +1,57 @@
+// The directory of connected c2s sessions: every open stream (for shutdown), and the bound
+// resources of each account with their presence priority (for RFC 6121 §8.5 delivery).
+//
+// Lookups and updates are short and never suspend, so one mutex guards the maps; the sessions
+// themselves are only touched on their own strands (deliver() and terminate() post there).
+#pragma once
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "xml/element.hpp"
+#include "xmpp/jid.hpp"
+#include "xmpp/stream_error.hpp"
+
+namespace tern::xmpp {
+
+// A session as others see it. Safe to call from any thread.
+class SessionLink {
+public:
+  virtual ~SessionLink() = default;
+  virtual void deliver(xml::SharedElement stanza) = 0;
+  virtual void terminate(StreamError error) = 0;
+};
+
+struct BoundResource {
+  Jid jid;
+  std::shared_ptr<SessionLink> session;
+  std::optional<int> priority;  // set while the resource is available (RFC 6121 §4.7.2.3)
+};
+
+class SessionRegistry {
+public:
+  void connected(const std::shared_ptr<SessionLink>& session);
+  void disconnected(const std::shared_ptr<SessionLink>& session);
+
+  // Binds a full JID; returns the session that had it (RFC 6120 §7.7.2.2: it is replaced).
+  std::shared_ptr<SessionLink> bind(const Jid& full, const std::shared_ptr<SessionLink>& session);
+  // Only removes the binding when it is still this session's (a replacement may own it now).
+  void unbind(const Jid& full, const SessionLink* session);
+  void set_priority(const Jid& full, const SessionLink* session, std::optional<int> priority);
+
+  std::shared_ptr<SessionLink> find(const Jid& full) const;
+  std::vector<BoundResource> resources(const Jid& bare) const;
+
+  // Every connected session, for shutdown.
+  std::vector<std::shared_ptr<SessionLink>> all() const;
+
+private:
+  mutable std::mutex mutex_;
+  std::unordered_set<std::shared_ptr<SessionLink>> connected_;
+  std::unordered_map<Jid, std::vector<BoundResource>> accounts_;  // by bare JID
+};
+
+}  // namespace tern::xmpp

@@ -1,0 +1,354 @@
+// A client-to-server session: stream set-up, negotiation order, and the stanza loop.
+#include "xmpp/session/c2s_session.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <charconv>
+
+#include "xmpp/namespaces.hpp"
+#include "xmpp/random_id.hpp"
+#include "xmpp/stanza_error.hpp"
+
+namespace tern::xmpp {
+namespace {
+
+std::atomic<std::uint64_t> next_session_number{1};
+
+// What a transport failure means to the peer (RFC 6120 §4.9.3); nothing for a vanished peer.
+std::optional<StreamError> stream_error_for(const transport::StreamFailure& failure) {
+  using transport::Failure;
+  switch (failure.failure()) {
+    case Failure::not_well_formed: return StreamError("not-well-formed", failure.what());
+    case Failure::restricted_xml: return StreamError("restricted-xml", failure.what());
+    case Failure::unsupported_encoding: return StreamError("unsupported-encoding");
+    case Failure::too_large: return StreamError("policy-violation", failure.what());
+    case Failure::timeout: return StreamError("connection-timeout");
+    case Failure::io_error:
+    case Failure::backlog_full:
+    case Failure::interrupted: break;
+  }
+  return std::nullopt;
+}
+
+bool is_stanza(const xml::Element& element) {
+  return element.xmlns() == ns::client &&
+         (element.name() == "message" || element.name() == "presence" || element.name() == "iq");
+}
+
+// RFC 6121 §4.7.2.3: an integer from -128 to +127; absent means 0.
+std::optional<int> presence_priority(const xml::Element& presence) {
+  const xml::Element* element = presence.child("priority", ns::client);
+  if (!element) return 0;
+  auto text = element->text();
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < -128 || value > 127) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace
+
+C2SSession::C2SSession(std::shared_ptr<transport::Stream> stream, C2SServices services,
+                       const C2SOptions& options)
+    : stream_(std::move(stream)),
+      services_(services),
+      options_(options),
+      id_("c2s#" + std::to_string(next_session_number++)) {}
+
+void C2SSession::log_info(std::string_view message) const {
+  spdlog::info("{} {} {}: {}", id_, stream_->traits().peer_address,
+               jid_.empty() ? std::string("-") : jid_.full(), message);
+}
+
+void C2SSession::deliver(xml::SharedElement stanza) {
+  asio::post(stream_->executor(), [self = shared_from_this(), stanza = std::move(stanza)] {
+    if (self->stage_ == Stage::bound && !self->pending_error_) self->stream_->send(*stanza);
+  });
+}
+
+void C2SSession::terminate(StreamError error) {
+  asio::post(stream_->executor(), [self = shared_from_this(), error = std::move(error)] {
+    if (self->pending_error_) return;
+    self->pending_error_ = error;
+    self->stream_->interrupt();
+  });
+}
+
+asio::awaitable<void> C2SSession::run() {
+  services_.registry.connected(shared_from_this());
+  log_info("connected");
+  std::optional<StreamError> error;
+  std::string ended = "closed by the client";
+  try {
+    co_await negotiate();
+    co_await serve();
+  } catch (const StreamErrorRaised& raised) {
+    error = raised.error;
+  } catch (const transport::StreamFailure& failure) {
+    error = stream_error_for(failure);
+    if (failure.failure() == transport::Failure::interrupted && pending_error_) error = pending_error_;
+    ended = failure.what();
+  }
+  if (error) {
+    if (!header_sent_) {
+      // RFC 6120 §4.9.1.2: the error still follows a response header.
+      stream_->send_header({{"from", options_.domains.front()},
+                            {"id", random_id()},
+                            {"version", "1.0"},
+                            {"xml:lang", "en"},
+                            {"xmlns", std::string(ns::client)},
+                            {"xmlns:stream", std::string(ns::streams)}});
+    }
+    stream_->send(error->element());
+    ended = "stream error <" + error->condition() + "/>" +
+            (error->text().empty() ? "" : " (" + error->text() + ")");
+  }
+  end();
+  log_info(ended);
+  co_await stream_->close();
+  services_.registry.disconnected(shared_from_this());
+}
+
+void C2SSession::end() {
+  if (stage_ == Stage::bound) {
+    if (available_) {
+      // RFC 6121 §4.5.2: the other resources learn that this one went offline.
+      xml::Element unavailable("presence", std::string(ns::client));
+      unavailable.set_attribute("from", jid_.full());
+      unavailable.set_attribute("type", "unavailable");
+      available_ = false;
+      services_.registry.set_priority(jid_, this, std::nullopt);
+      broadcast_to_own_resources(unavailable);
+    }
+    services_.registry.unbind(jid_, this);
+  }
+}
+
+asio::awaitable<transport::Inbound> C2SSession::next() {
+  if (pending_error_) throw StreamErrorRaised{*pending_error_};
+  auto timeout = stage_ == Stage::bound ? options_.idle_timeout : options_.negotiation_timeout;
+  co_return co_await stream_->receive(timeout);
+}
+
+asio::awaitable<xml::Element> C2SSession::next_element() {
+  auto inbound = co_await next();
+  if (auto* element = std::get_if<xml::Element>(&inbound)) co_return std::move(*element);
+  // A closing tag ends the session quietly; a second header cannot occur in one document.
+  throw transport::StreamFailure(transport::Failure::io_error, "closed by the client");
+}
+
+asio::awaitable<void> C2SSession::open_stream() {
+  auto inbound = co_await next();
+  auto* opened = std::get_if<transport::StreamOpened>(&inbound);
+  if (!opened) throw StreamErrorRaised{StreamError("not-well-formed")};
+  const std::string* to = xml::find_attribute(opened->attributes, "to");
+  const std::string* lang = xml::find_attribute(opened->attributes, "xml:lang");
+  const std::string* version = xml::find_attribute(opened->attributes, "version");
+  auto to_jid = to ? Jid::parse(*to) : std::nullopt;
+  bool served = to_jid && to_jid->is_domain() && services_.router.serves(to_jid->domainpart());
+  domain_ = served ? to_jid->domainpart() : options_.domains.front();
+  lang_ = lang && !lang->empty() ? *lang : "en";
+
+  // RFC 6120 §4.7: a fresh id on every header, from = the served domain, to = the client's from.
+  xml::Attributes response{{"from", domain_}, {"id", random_id()}};
+  if (auto* from = xml::find_attribute(opened->attributes, "from")) response.push_back({"to", *from});
+  response.push_back({"version", "1.0"});
+  response.push_back({"xml:lang", lang_});
+  response.push_back({"xmlns", std::string(ns::client)});
+  response.push_back({"xmlns:stream", std::string(ns::streams)});
+  stream_->send_header(response);
+  header_sent_ = true;
+
+  if (opened->xmlns != ns::streams || opened->name != "stream") {
+    throw StreamErrorRaised{StreamError("invalid-namespace", "expected <stream:stream>")};
+  }
+  if (opened->prefix != "stream") {
+    throw StreamErrorRaised{StreamError("bad-namespace-prefix", "the stream prefix must be 'stream'")};
+  }
+  if (opened->content_xmlns != ns::client) {
+    throw StreamErrorRaised{StreamError("invalid-namespace", "the content namespace must be jabber:client")};
+  }
+  if (!served) throw StreamErrorRaised{StreamError("host-unknown")};
+  // §4.7.5: no version means 0.9, which has no stream features; only major version 1 is spoken.
+  if (!version || !(version->starts_with("1.") || *version == "1")) {
+    throw StreamErrorRaised{StreamError("unsupported-version", "XMPP 1.0 is required")};
+  }
+  stream_->send(stream_features());
+}
+
+xml::Element C2SSession::stream_features() const {
+  xml::Element features("features", std::string(ns::streams));
+  switch (stage_) {
+    case Stage::tls: {
+      auto& starttls = features.add_child("starttls", std::string(ns::tls));
+      if (options_.require_tls) {
+        starttls.add_child("required", std::string(ns::tls));
+        break;  // §5.3.1: only STARTTLS until it is done
+      }
+      [[fallthrough]];
+    }
+    case Stage::authentication: {
+      auto& mechanisms = features.add_child("mechanisms", std::string(ns::sasl));
+      mechanisms.add_child("mechanism", std::string(ns::sasl)).add_text("SCRAM-SHA-256");
+      mechanisms.add_child("mechanism", std::string(ns::sasl)).add_text("SCRAM-SHA-1");
+      // RFC 6120 §6.4.1 / §13.9.4: no clear-text password on an unencrypted stream.
+      if (stream_->traits().is_secure) {
+        mechanisms.add_child("mechanism", std::string(ns::sasl)).add_text("PLAIN");
+      }
+      break;
+    }
+    case Stage::binding: {
+      features.add_child("bind", std::string(ns::bind));
+      // RFC 6121 Appendix E: the RFC 3921 session step is kept as a no-op for old clients.
+      features.add_child("session", std::string(ns::session)).add_child("optional", std::string(ns::session));
+      break;
+    }
+    case Stage::bound: break;
+  }
+  return features;
+}
+
+asio::awaitable<void> C2SSession::negotiate() {
+  if (stream_->traits().is_secure || !stream_->traits().can_starttls) stage_ = Stage::authentication;
+  co_await open_stream();
+  while (stage_ != Stage::bound) {
+    auto element = co_await next_element();
+    if (element.is("starttls", ns::tls)) {
+      if (stage_ != Stage::tls && !(stage_ == Stage::authentication && stream_->traits().can_starttls)) {
+        stream_->send(xml::Element("failure", std::string(ns::tls)));  // §5.4.2.2
+        throw transport::StreamFailure(transport::Failure::io_error, "STARTTLS not available");
+      }
+      co_await start_tls();
+    } else if (element.is("auth", ns::sasl) && stage_ != Stage::binding) {
+      co_await authenticate(element);
+    } else if (stage_ == Stage::binding && element.is("iq", ns::client) &&
+               element.child("bind", ns::bind) && element.attribute_or("type") == "set") {
+      bind(element);
+    } else if (stage_ == Stage::tls && options_.require_tls) {
+      // §5.3.1: STARTTLS is mandatory-to-negotiate here.
+      throw StreamErrorRaised{StreamError("policy-violation", "STARTTLS is required")};
+    } else {
+      // §7.1 (CORE-13): nothing is processed before authentication and binding.
+      throw StreamErrorRaised{StreamError("not-authorized")};
+    }
+  }
+}
+
+asio::awaitable<void> C2SSession::start_tls() {
+  stream_->send(xml::Element("proceed", std::string(ns::tls)));
+  co_await stream_->start_tls();  // §5.4.3.2: a failed handshake closes without more XML
+  stage_ = Stage::authentication;
+  log_info("TLS established");
+  co_await open_stream();
+}
+
+void C2SSession::bind(const xml::Element& iq) {
+  const xml::Element* requested = iq.child("bind", ns::bind)->child("resource", ns::bind);
+  std::string resource = requested ? requested->text() : std::string();
+  if (resource.empty()) resource = random_id(8);  // §7.6: server-generated
+  auto full = jid_.with_resource(resource);
+  if (!full || !iq.attribute("id")) {
+    stream_->send(error_reply(iq, StanzaError::bad_request("not an acceptable resourcepart")));
+    return;
+  }
+  jid_ = *full;
+  stage_ = Stage::bound;
+  if (auto replaced = services_.registry.bind(jid_, shared_from_this())) {
+    // §7.7.2.2: this server's policy is to override the older session.
+    replaced->terminate(StreamError("conflict", "replaced by a new session for the same resource"));
+  }
+  xml::Element result("iq", std::string(ns::client));
+  result.set_attribute("id", iq.attribute_or("id"));
+  result.set_attribute("type", "result");
+  result.add_child("bind", std::string(ns::bind)).add_child("jid", std::string(ns::bind)).add_text(jid_.full());
+  stream_->send(result);
+  log_info("bound");
+}
+
+asio::awaitable<void> C2SSession::serve() {
+  while (true) {
+    auto inbound = co_await next();
+    if (std::holds_alternative<transport::StreamClosed>(inbound)) co_return;
+    if (auto* element = std::get_if<xml::Element>(&inbound)) {
+      co_await handle_stanza(std::move(*element));
+    }
+  }
+}
+
+asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
+  if (!is_stanza(stanza)) {
+    throw StreamErrorRaised{StreamError("unsupported-stanza-type")};  // §4.9.3.24
+  }
+  // §8.1.2.1: the server stamps 'from'; a client may only claim its own JIDs.
+  if (const std::string* from = stanza.attribute("from")) {
+    auto claimed = Jid::parse(*from);
+    if (!claimed || (*claimed != jid_ && *claimed != jid_.bare())) {
+      throw StreamErrorRaised{StreamError("invalid-from")};
+    }
+  }
+  stanza.set_attribute("from", jid_.full());
+  if (!stanza.attribute("xml:lang")) stanza.set_attribute("xml:lang", lang_);  // §8.1.5
+
+  auto type = stanza.attribute_or("type");
+  if (stanza.name() == "iq") {
+    bool request = type == "get" || type == "set";
+    if (!stanza.attribute("id") || !(request || type == "result" || type == "error")) {
+      co_return stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ needs an id and a valid type")));
+    }
+    // §8.2.3: a request carries exactly one payload element.
+    if (request && stanza.child_elements().size() != 1) {
+      co_return stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ request carries exactly one child element")));
+    }
+    if (request && stanza.child("session", ns::session) && !stanza.attribute("to")) {
+      xml::Element result("iq", std::string(ns::client));
+      result.set_attribute("id", stanza.attribute_or("id"));
+      result.set_attribute("type", "result");
+      co_return stream_->send(result);  // RFC 3921 §3: a no-op now
+    }
+  } else if (stanza.name() == "message") {
+    // RFC 6121 §5.2.2: an unknown type is processed as "normal".
+  } else if (!(type.empty() || type == "unavailable" || type == "subscribe" ||
+               type == "subscribed" || type == "unsubscribe" || type == "unsubscribed" ||
+               type == "probe" || type == "error")) {
+    co_return stream_->send(error_reply(stanza, StanzaError::bad_request("unknown presence type")));
+  }
+  if (const std::string* to = stanza.attribute("to"); to && !Jid::parse(*to)) {
+    if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
+    co_return;
+  }
+  if (stanza.name() == "presence" && !stanza.attribute("to")) co_return own_presence(stanza);
+  co_await services_.router.route(std::move(stanza));
+}
+
+void C2SSession::own_presence(const xml::Element& presence) {
+  auto type = presence.attribute_or("type");
+  if (!type.empty() && type != "unavailable") return;  // probes and subscriptions need a 'to'
+  std::optional<int> priority;
+  if (type.empty()) {
+    priority = presence_priority(presence);
+    if (!priority) return stream_->send(error_reply(presence, StanzaError::bad_request("priority must be an integer from -128 to 127")));
+  }
+  available_ = priority.has_value();
+  services_.registry.set_priority(jid_, this, priority);
+  // RFC 6121 §4.2.2 / §4.5.2: the account's available resources (this one included) see it.
+  broadcast_to_own_resources(presence);
+}
+
+void C2SSession::broadcast_to_own_resources(const xml::Element& presence) {
+  for (const auto& resource : services_.registry.resources(jid_.bare())) {
+    if (!resource.priority && resource.jid != jid_) continue;
+    auto copy = std::make_shared<xml::Element>(presence);
+    copy->set_attribute("to", resource.jid.full());
+    if (resource.jid == jid_) {
+      if (available_) stream_->send(*copy);
+    } else {
+      resource.session->deliver(std::move(copy));
+    }
+  }
+}
+
+}  // namespace tern::xmpp

@@ -1,0 +1,92 @@
+// A client-to-server session over any Stream: stream negotiation (RFC 6120 §4-§7: STARTTLS, SASL,
+// resource binding), then the stanza loop that stamps and routes what the client sends and
+// writes what is delivered to it. Everything here runs on the stream's strand.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "transport/stream.hpp"
+#include "xmpp/accounts.hpp"
+#include "xmpp/jid.hpp"
+#include "xmpp/negotiation/scram.hpp"
+#include "xmpp/routing/router.hpp"
+#include "xmpp/routing/session_registry.hpp"
+#include "xmpp/stream_error.hpp"
+
+namespace tern::xmpp {
+
+namespace asio = boost::asio;
+
+struct C2SOptions {
+  std::vector<std::string> domains;  // prepared domainparts; the first is the default
+  bool require_tls = true;           // STARTTLS before SASL (RFC 6120 §5.3.1 <required/>)
+  std::chrono::milliseconds negotiation_timeout{60'000};  // until a resource is bound
+  std::chrono::milliseconds idle_timeout{600'000};        // then: <connection-timeout/>
+  int max_auth_attempts = 5;                               // RFC 6120 §6.4.5: 2 to 5
+  std::chrono::milliseconds auth_failure_delay{1'000};
+  std::string fake_salt_secret;  // SCRAM salts for unknown users (no account enumeration)
+};
+
+struct C2SServices {
+  SessionRegistry& registry;
+  Router& router;
+  Accounts& accounts;
+};
+
+// Thrown inside the session to end the stream with this error (caught in run()).
+struct StreamErrorRaised {
+  StreamError error;
+};
+
+class C2SSession final : public SessionLink, public std::enable_shared_from_this<C2SSession> {
+public:
+  C2SSession(std::shared_ptr<transport::Stream> stream, C2SServices services,
+             const C2SOptions& options);
+  asio::awaitable<void> run();
+
+  void deliver(xml::SharedElement stanza) override;
+  void terminate(StreamError error) override;
+
+private:
+  enum class Stage { tls, authentication, binding, bound };
+
+  asio::awaitable<transport::Inbound> next();
+  asio::awaitable<xml::Element> next_element();
+  asio::awaitable<void> open_stream();
+  xml::Element stream_features() const;
+  asio::awaitable<void> negotiate();
+  asio::awaitable<void> start_tls();
+  asio::awaitable<void> authenticate(const xml::Element& auth);
+  asio::awaitable<std::optional<Jid>> scram_exchange(sasl::ScramHash hash, std::string initial);
+  asio::awaitable<std::optional<Jid>> plain_exchange(const std::string& message);
+  std::optional<Jid> authorized_account(std::string_view username, std::string_view authzid,
+                                        sasl::SaslCondition& failure) const;
+  asio::awaitable<void> fail_authentication(sasl::SaslCondition condition);
+  asio::awaitable<std::string> sasl_response(const std::string& challenge);
+  void bind(const xml::Element& iq);
+  asio::awaitable<void> serve();
+  asio::awaitable<void> handle_stanza(xml::Element stanza);
+  void own_presence(const xml::Element& presence);
+  void broadcast_to_own_resources(const xml::Element& presence);
+  void end();
+  void log_info(std::string_view message) const;
+
+  std::shared_ptr<transport::Stream> stream_;
+  C2SServices services_;
+  const C2SOptions& options_;
+  std::string id_;  // this connection, in logs
+  Stage stage_ = Stage::tls;
+  bool header_sent_ = false;
+  std::string domain_;  // the served domain the client asked for
+  std::string lang_;    // the stream's xml:lang
+  Jid jid_;             // the account after SASL, the full JID after binding
+  bool available_ = false;
+  int auth_failures_ = 0;
+  std::optional<StreamError> pending_error_;  // set by terminate() from another session
+};
+
+}  // namespace tern::xmpp

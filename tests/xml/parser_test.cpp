@@ -1,0 +1,149 @@
+// The Expat push parser: events, namespaces, RFC 6120 §11 restrictions and limits.
+#include "xml/parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include "xml/serializer.hpp"
+
+namespace tern::xml {
+namespace {
+
+constexpr std::string_view header =
+    "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+    "xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
+
+std::deque<ParseEvent> parse(std::string_view input, ParserLimits limits = {}) {
+  Parser parser(limits);
+  std::deque<ParseEvent> events;
+  parser.feed(input, events);
+  return events;
+}
+
+ParseError failure_of(std::string_view input, ParserLimits limits = {}) {
+  Parser parser(limits);
+  std::deque<ParseEvent> events;
+  try {
+    parser.feed(input, events);
+  } catch (const ParseFailure& failure) {
+    return failure.error();
+  }
+  ADD_FAILURE() << "no failure for " << input;
+  return ParseError::not_well_formed;
+}
+
+TEST(Parser, StreamHeaderGivesNamespacesPrefixAndAttributes) {
+  auto events = parse(header);
+  ASSERT_EQ(events.size(), 1u);
+  auto& root = std::get<RootOpened>(events.front());
+  EXPECT_EQ(root.name, "stream");
+  EXPECT_EQ(root.xmlns, "http://etherx.jabber.org/streams");
+  EXPECT_EQ(root.prefix, "stream");
+  EXPECT_EQ(root.attributes, (Attributes{{"to", "example.com"}, {"version", "1.0"}}));
+  EXPECT_EQ(root.declarations,
+            (std::vector<NamespaceDeclaration>{{"", "jabber:client"},
+                                               {"stream", "http://etherx.jabber.org/streams"}}));
+}
+
+TEST(Parser, TopLevelElementArrivesWholeWithTextAndNamespaces) {
+  auto events = parse(std::string(header) +
+                      "<message to='a@b' xml:lang='en'><body>hi &amp; bye</body>"
+                      "<x xmlns='urn:x'><y/></x></message>");
+  ASSERT_EQ(events.size(), 2u);
+  auto& message = std::get<Element>(events[1]);
+  EXPECT_TRUE(message.is("message", "jabber:client"));
+  EXPECT_EQ(message.attribute_or("xml:lang"), "en");
+  EXPECT_EQ(message.child("body")->text(), "hi & bye");
+  ASSERT_NE(message.child("x", "urn:x"), nullptr);
+  EXPECT_TRUE(message.child("x", "urn:x")->child("y", "urn:x"));
+  EXPECT_EQ(serialize(message, {"jabber:client", {}}),
+            "<message to='a@b' xml:lang='en'><body>hi &amp; bye</body>"
+            "<x xmlns='urn:x'><y/></x></message>");
+}
+
+TEST(Parser, FedOneByteAtATimeIncludingSplitUtf8) {
+  std::string input = std::string(header) + "<message><body>\xF0\x9F\x90\xA6 tern</body></message>";
+  Parser parser;
+  std::deque<ParseEvent> events;
+  for (char c : input) parser.feed(std::string_view(&c, 1), events);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(std::get<Element>(events[1]).child("body")->text(), "\xF0\x9F\x90\xA6 tern");
+}
+
+// Debian's Expat 2.5.0+deb12u5 defers reparsing of a large start tag split across reads.
+TEST(Parser, LargeStartTagSplitAcrossReadsCompletesWithoutMoreInput) {
+  Parser parser;
+  std::deque<ParseEvent> events;
+  parser.feed(header, events);
+  std::string stanza = "<message id='" + std::string(3000, 'a') + "'/>";
+  parser.feed(std::string_view(stanza).substr(0, stanza.size() - 5), events);
+  parser.feed(std::string_view(stanza).substr(stanza.size() - 5), events);
+  EXPECT_EQ(events.size(), 2u);
+}
+
+TEST(Parser, WhitespaceBetweenStanzasIsIgnored) {
+  auto events = parse(std::string(header) + " \n <presence/>\n\n<presence/> ");
+  EXPECT_EQ(events.size(), 3u);
+}
+
+TEST(Parser, ClosingTagEndsTheStream) {
+  auto events = parse(std::string(header) + "</stream:stream>");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<RootClosed>(events[1]));
+}
+
+TEST(Parser, RestrictedXmlIsRefused) {
+  EXPECT_EQ(failure_of("<?xml version='1.0'?><!DOCTYPE foo><stream:stream/>"), ParseError::restricted_xml);
+  EXPECT_EQ(failure_of(std::string(header) + "<!-- hi -->"), ParseError::restricted_xml);
+  EXPECT_EQ(failure_of(std::string(header) + "<?pi data?>"), ParseError::restricted_xml);
+  EXPECT_EQ(failure_of(std::string(header) + "<message>&foo;</message>"), ParseError::restricted_xml);
+}
+
+TEST(Parser, PredefinedEntitiesAndCharacterReferencesAreAccepted) {
+  auto events = parse(std::string(header) + "<m>&lt;&gt;&amp;&apos;&quot;&#65;&#x42;</m>");
+  EXPECT_EQ(std::get<Element>(events[1]).text(), "<>&'\"AB");
+}
+
+TEST(Parser, MalformedInputIsNotWellFormed) {
+  EXPECT_EQ(failure_of(std::string(header) + "<a></b>"), ParseError::not_well_formed);
+  EXPECT_EQ(failure_of(std::string(header) + "<a b='1' b='2'/>"), ParseError::not_well_formed);
+  EXPECT_EQ(failure_of(std::string(header) + "<p:a/>"), ParseError::not_well_formed);  // unbound
+  EXPECT_EQ(failure_of(std::string(header) + "<a>\x01</a>"), ParseError::not_well_formed);
+  EXPECT_EQ(failure_of(std::string(header) + "<a>\xFF</a>"), ParseError::not_well_formed);
+}
+
+TEST(Parser, OtherEncodingsAreUnsupported) {
+  EXPECT_EQ(failure_of("<?xml version='1.0' encoding='ISO-8859-1'?><stream:stream/>"),
+            ParseError::unsupported_encoding);
+}
+
+TEST(Parser, ElementOverTheLimitIsTooLargeEvenBeforeItCompletes) {
+  ParserLimits limits{.max_element_bytes = 1024};
+  EXPECT_EQ(failure_of(std::string(header) + "<message><body>" + std::string(2000, 'x'), limits),
+            ParseError::too_large);
+  EXPECT_EQ(failure_of(std::string(header) + "<message id='" + std::string(2000, 'x'), limits),
+            ParseError::too_large);
+  auto events = parse(std::string(header) + "<message><body>" + std::string(900, 'x') +
+                          "</body></message>",
+                      limits);
+  EXPECT_EQ(events.size(), 2u);
+}
+
+TEST(Parser, DepthAndAttributeLimits) {
+  ParserLimits limits{.max_depth = 3, .max_attributes = 2};
+  EXPECT_EQ(failure_of(std::string(header) + "<a><b><c><d/></c></b></a>", limits), ParseError::too_deep);
+  EXPECT_EQ(failure_of(std::string(header) + "<a x='1' y='2' z='3'/>", limits),
+            ParseError::too_many_attributes);
+}
+
+TEST(Parser, ResetStartsANewDocument) {
+  Parser parser;
+  std::deque<ParseEvent> events;
+  parser.feed(std::string(header) + "<a/>", events);
+  parser.reset();
+  parser.feed(header, events);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_TRUE(std::holds_alternative<RootOpened>(events[2]));
+}
+
+}  // namespace
+}  // namespace tern::xml
