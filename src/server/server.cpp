@@ -51,6 +51,14 @@ asio::ip::tcp::endpoint endpoint_of(const ListenAddress& address) {
   return {asio::ip::make_address(address.host), address.port};
 }
 
+// A coroutine of its own (not a lambda) so that the session lives as long as its run().
+asio::awaitable<void> run_c2s(std::shared_ptr<transport::Stream> stream, Server::Parts& parts) {
+  auto session = std::make_shared<xmpp::C2SSession>(
+      std::move(stream), xmpp::C2SServices{parts.registry, parts.router, parts.accounts},
+      parts.c2s_options);
+  co_await session->run();
+}
+
 }  // namespace
 
 Server::Server(Config config) : config_(std::move(config)) {}
@@ -77,10 +85,7 @@ int Server::run() {
       .max_backlog_bytes = config_.max_send_backlog_bytes,
   };
   auto run_session = [&parts](std::shared_ptr<transport::Stream> stream) {
-    auto session = std::make_shared<xmpp::C2SSession>(
-        std::move(stream), xmpp::C2SServices{parts.registry, parts.router, parts.accounts},
-        parts.c2s_options);
-    return session->run();
+    return run_c2s(std::move(stream), parts);
   };
   auto listen = [&](const ListenAddress& address, transport::TcpListener::Security security,
                     std::string_view what) {

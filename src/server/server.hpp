@@ -15,9 +15,10 @@ public:
   // Blocks until shutdown; returns the process exit code.
   int run();
 
+  struct Parts;
+
 private:
   boost::asio::awaitable<void> shut_down();
-  struct Parts;
   Config config_;
   std::unique_ptr<Parts> parts_;
 };

@@ -74,10 +74,14 @@ asio::awaitable<void> Router::route(xml::Element stanza) {
     co_return;
   }
   auto to = Jid::parse(*to_text);
-  if (!to) co_return bounce(stanza, StanzaError::jid_malformed());
+  if (!to) {
+    bounce(stanza, StanzaError::jid_malformed());
+    co_return;
+  }
   if (!serves(to->domainpart())) {
     // TODO(#2): server-to-server; until then no remote domain is reachable.
-    co_return bounce(stanza, StanzaError::remote_server_not_found());
+    bounce(stanza, StanzaError::remote_server_not_found());
+    co_return;
   }
   if (!to->has_localpart()) {
     co_await to_server(std::move(stanza), from, *to);
@@ -92,7 +96,10 @@ asio::awaitable<void> Router::to_server(xml::Element stanza, const Jid& from, co
   // RFC 6120 §10.5.1: the server handles stanzas for its domain itself. Only IQ requests need an
   // answer; messages and presence to the bare domain have no handler yet and are dropped.
   if (stanza.name() != "iq" || !is_request(stanza)) co_return;
-  if (!to.is_bare()) co_return bounce(stanza, StanzaError::service_unavailable());
+  if (!to.is_bare()) {
+    bounce(stanza, StanzaError::service_unavailable());
+    co_return;
+  }
   co_await answer_iq(stanza, from, to, Target::server);
 }
 
@@ -111,11 +118,15 @@ bool Router::deliver_to_most_available(const std::vector<BoundResource>& resourc
 
 asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
   auto resources = registry_.resources(to);
-  bool exists = !resources.empty() || co_await accounts_.exists(to);
+  bool exists = !resources.empty();
+  if (!exists) exists = co_await accounts_.exists(to);
   if (stanza.name() == "iq") {
     // §8.5.2.1.3 / §8.5.2.2.3: the server answers for the account and never forwards the IQ.
     if (!is_request(stanza)) co_return;
-    if (!exists) co_return bounce(stanza, StanzaError::service_unavailable());
+    if (!exists) {
+      bounce(stanza, StanzaError::service_unavailable());
+      co_return;
+    }
     auto from = *Jid::parse(stanza.attribute_or("from"));
     co_await answer_iq(stanza, from, to, Target::account);
     co_return;

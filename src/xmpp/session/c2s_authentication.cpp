@@ -114,12 +114,18 @@ asio::awaitable<void> C2SSession::authenticate(const xml::Element& auth) {
       if (!decoded) throw SaslFailure{SaslCondition::incorrect_encoding};
       initial = *decoded;
     }
-    account = scram ? co_await scram_exchange(*scram, std::move(initial))
-                    : co_await plain_exchange(initial);
+    if (scram) {
+      account = co_await scram_exchange(*scram, std::move(initial));
+    } else {
+      account = co_await plain_exchange(initial);
+    }
   } catch (const SaslFailure& raised) {
     failure = raised.condition;
   }
-  if (failure) co_return co_await fail_authentication(*failure);
+  if (failure) {
+    co_await fail_authentication(*failure);
+    co_return;
+  }
   jid_ = *account;
   stage_ = Stage::binding;
   log_info("authenticated with " + auth.attribute_or("mechanism"));

@@ -297,30 +297,37 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
   if (stanza.name() == "iq") {
     bool request = type == "get" || type == "set";
     if (!stanza.attribute("id") || !(request || type == "result" || type == "error")) {
-      co_return stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ needs an id and a valid type")));
+      stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ needs an id and a valid type")));
+      co_return;
     }
     // §8.2.3: a request carries exactly one payload element.
     if (request && stanza.child_elements().size() != 1) {
-      co_return stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ request carries exactly one child element")));
+      stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ request carries exactly one child element")));
+      co_return;
     }
     if (request && stanza.child("session", ns::session) && !stanza.attribute("to")) {
       xml::Element result("iq", std::string(ns::client));
       result.set_attribute("id", stanza.attribute_or("id"));
       result.set_attribute("type", "result");
-      co_return stream_->send(result);  // RFC 3921 §3: a no-op now
+      stream_->send(result);  // RFC 3921 §3: a no-op now
+      co_return;
     }
   } else if (stanza.name() == "message") {
     // RFC 6121 §5.2.2: an unknown type is processed as "normal".
   } else if (!(type.empty() || type == "unavailable" || type == "subscribe" ||
                type == "subscribed" || type == "unsubscribe" || type == "unsubscribed" ||
                type == "probe" || type == "error")) {
-    co_return stream_->send(error_reply(stanza, StanzaError::bad_request("unknown presence type")));
+    stream_->send(error_reply(stanza, StanzaError::bad_request("unknown presence type")));
+    co_return;
   }
   if (const std::string* to = stanza.attribute("to"); to && !Jid::parse(*to)) {
     if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
     co_return;
   }
-  if (stanza.name() == "presence" && !stanza.attribute("to")) co_return own_presence(stanza);
+  if (stanza.name() == "presence" && !stanza.attribute("to")) {
+    own_presence(stanza);
+    co_return;
+  }
   co_await services_.router.route(std::move(stanza));
 }
 
