@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up and runs every test (the README's test command; CI runs this too). As root on Debian 12.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+start=$SECONDS
+step() { echo "== $1 ($((SECONDS - start)) s)"; }
+
+step "dependencies"
+bash scripts/setup-deps.sh
+
+step "build (build/, RelWithDebInfo)"
+cmake -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build
+
+step "unit and integration tests"
+ctest --test-dir build --output-on-failure --no-tests=error -j2
+
+step "AddressSanitizer + UBSan build and unit tests"
+cmake --preset asan
+cmake --build --preset asan
+ctest --preset asan
+
+step "fuzz the XML parser (${TERN_FUZZ_SECONDS:=60} s)"
+cmake --preset fuzz
+cmake --build --preset fuzz
+corpus=$(mktemp -d)
+build-fuzz/xml_parser_fuzz -max_total_time="$TERN_FUZZ_SECONDS" -print_final_stats=1 \
+  "$corpus" tests/fuzz/corpus/xml_parser 2>&1 | tail -n 5
+rm -rf "$corpus"
+
+step "done"
