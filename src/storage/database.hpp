@@ -61,17 +61,16 @@ private:
     }
   }
 
+  // The connection goes back to the pool also when f throws: a failed statement (a constraint,
+  // a rolled-back transaction) leaves it usable.
   template <typename F>
   auto with_connection(F& f) {
-    auto connection = checkout();
-    if constexpr (std::is_void_v<decltype(f(*connection))>) {
-      f(*connection);
-      checkin(std::move(connection));
-    } else {
-      auto result = f(*connection);
-      checkin(std::move(connection));
-      return result;
-    }
+    struct Lease {
+      Database& database;
+      std::unique_ptr<Connection> connection;
+      ~Lease() { database.checkin(std::move(connection)); }
+    } lease{*this, checkout()};
+    return f(*lease.connection);
   }
   std::unique_ptr<Connection> checkout();
   void checkin(std::unique_ptr<Connection> connection);

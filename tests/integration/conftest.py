@@ -1,0 +1,457 @@
+"""Black-box fixtures for Tern: a server per module or per test, and a small raw XMPP client.
+
+The server is the built binary (TERN_BINARY, default <repo>/build/tern) run with a temporary
+configuration; the raw client speaks bytes over TCP/TLS and parses what comes back incrementally.
+"""
+
+import base64
+import errno
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+DOMAIN = "localhost"
+PASSWORD = "secret"
+
+NS_STREAM = "http://etherx.jabber.org/streams"
+NS_STREAMS = "urn:ietf:params:xml:ns:xmpp-streams"
+NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls"
+NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl"
+NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind"
+NS_SESSION = "urn:ietf:params:xml:ns:xmpp-session"
+NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas"
+NS_CLIENT = "jabber:client"
+NS_PING = "urn:xmpp:ping"
+NS_VERSION = "jabber:iq:version"
+
+STREAM_HEADER = ("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+                 " to='{to}' version='1.0'>")
+
+
+def q(namespace, name):
+    """Clark notation as ElementTree spells qualified names: {namespace}name."""
+    return "{%s}%s" % (namespace, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# The binary and its command line
+
+
+def tern_binary():
+    """The server binary; waits up to 60 s while it is being rebuilt."""
+    path = Path(os.environ.get("TERN_BINARY") or REPO / "build" / "tern")
+    deadline = time.monotonic() + 60
+    while not (path.is_file() and os.access(path, os.X_OK)):
+        if time.monotonic() > deadline:
+            pytest.fail(f"no server binary at {path} (set TERN_BINARY)")
+        time.sleep(0.5)
+    return str(path)
+
+
+def _retrying(start):
+    """Runs start() again while the binary is missing or still being written (rebuild)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return start()
+        except OSError as error:
+            if error.errno not in (errno.ENOENT, errno.ETXTBSY) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def run_tern(*args, stdin=None, timeout=30):
+    """Runs `tern ARGS...` to completion; returns the CompletedProcess (text output)."""
+    return _retrying(lambda: subprocess.run([tern_binary(), *map(str, args)], input=stdin,
+                                            capture_output=True, text=True, timeout=timeout))
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def toml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_toml(sections):
+    lines = []
+    for section, keys in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in keys.items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+
+class TernServer:
+    """One `tern serve` process with its own data directory, ports and accounts."""
+
+    def __init__(self, directory, settings=None, accounts=()):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.c2s_port = free_port()
+        self.direct_tls_port = free_port()
+        sections = {
+            "server": {"domains": [DOMAIN], "data_dir": str(self.directory / "data")},
+            "listen": {"c2s": f"127.0.0.1:{self.c2s_port}",
+                       "c2s_direct_tls": f"127.0.0.1:{self.direct_tls_port}"},
+            "limits": {"auth_failure_delay_ms": 50},
+        }
+        for section, keys in (settings or {}).items():
+            sections.setdefault(section, {}).update(keys)
+        self.config = self.directory / "tern.toml"
+        self.config.write_text(render_toml(sections))
+        self.stderr_path = self.directory / "stderr.log"
+        self.process = None
+        for account in accounts:
+            self.add_user(account)
+
+    def cli(self, *args, stdin=None):
+        """Runs `tern ARGS... --config <this server's config>`."""
+        return run_tern(*args, "--config", self.config, stdin=stdin)
+
+    def add_user(self, localpart, password=PASSWORD):
+        result = self.cli("user", "add", f"{localpart}@{DOMAIN}", "--password", password)
+        assert result.returncode == 0, result.stderr
+
+    def stderr(self):
+        return self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+
+    def start(self):
+        stderr = open(self.stderr_path, "ab")
+        self.process = _retrying(lambda: subprocess.Popen(
+            [tern_binary(), "serve", "--config", str(self.config)],
+            stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr))
+        stderr.close()
+        deadline = time.monotonic() + 10
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"tern serve exited with {self.process.returncode}:\n{self.stderr()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.c2s_port), timeout=1).close()
+                return self
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.process.kill()
+                    pytest.fail(f"tern serve did not listen within 10 s:\n{self.stderr()}")
+                time.sleep(0.05)
+
+    def signal(self, signum):
+        self.process.send_signal(signum)
+
+    def wait(self, timeout=10):
+        """Waits for the process to end and returns its exit code (fails after timeout s)."""
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            pytest.fail(f"tern serve did not exit within {timeout} s:\n{self.stderr()}")
+
+    def stop(self):
+        """SIGTERM, then the exit code must be 0."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.signal(signal.SIGTERM)
+        code = self.wait()
+        assert code == 0, f"tern serve exited with {code}:\n{self.stderr()}"
+
+    def client(self, direct_tls=False):
+        port = self.direct_tls_port if direct_tls else self.c2s_port
+        return RawClient(port, direct_tls=direct_tls)
+
+    def login(self, user, resource=None, password=PASSWORD, presence=None):
+        """A raw client through STARTTLS, SASL PLAIN and bind; optional initial presence."""
+        client = self.client()
+        client.login(user, password, resource)
+        if presence is not None:
+            client.send(presence)
+            client.sync()
+        return client
+
+
+@pytest.fixture
+def tern_factory(tmp_path):
+    """Starts servers for one test: tern_factory(settings={section: {key: value}}, accounts=[...]).
+
+    Every server still running at the end gets SIGTERM and must exit with 0.
+    """
+    servers = []
+
+    def start(settings=None, accounts=("alice", "bob"), start=True):
+        server = TernServer(tmp_path / f"server{len(servers)}", settings, accounts)
+        servers.append(server)
+        return server.start() if start else server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server with the default settings (TLS required) shared by a test module."""
+    tern = TernServer(tmp_path_factory.mktemp("tern"), accounts=("alice", "bob", "carol")).start()
+    yield tern
+    tern.stop()
+
+
+@pytest.fixture
+def clients():
+    """Collects raw clients so that they are closed after the test."""
+    opened = []
+    yield opened
+    for client in opened:
+        client.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The raw client
+
+
+class ServerClosed(Exception):
+    pass
+
+
+def insecure_context():
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class RawClient:
+    """A TCP (or direct TLS) connection with an incremental XML parser.
+
+    header: the last stream header received (an Element, attributes only); namespaces: the prefix
+    declarations seen on it; closed: the server sent </stream:stream> or closed the connection.
+    """
+
+    def __init__(self, port, direct_tls=False, timeout=5):
+        self.timeout = timeout
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        if direct_tls:
+            self.sock = insecure_context().wrap_socket(self.sock)
+        self.jid = None
+        self.eof = False
+        self._reset_parser()
+
+    def _reset_parser(self):
+        self.parser = ET.XMLPullParser(events=("start", "end", "start-ns"))
+        self.depth = 0
+        self.header = None
+        self.namespaces = {}
+        self.stream_closed = False
+        self.pending = []  # complete top-level elements not yet returned
+
+    # -- bytes
+
+    def send(self, data):
+        self.sock.sendall(data.encode() if isinstance(data, str) else data)
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def _receive(self, deadline):
+        """Reads once and feeds the parser; raises ServerClosed at EOF, TimeoutError at deadline."""
+        if self.eof:
+            raise ServerClosed()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError()
+        self.sock.settimeout(remaining)
+        try:
+            data = self.sock.recv(65536)
+        except (socket.timeout, ssl.SSLWantReadError):
+            raise TimeoutError() from None
+        except (ConnectionResetError, ssl.SSLError, BrokenPipeError):
+            data = b""
+        if not data:
+            self.eof = True
+            raise ServerClosed()
+        self.parser.feed(data)
+        for event, item in self.parser.read_events():
+            if event == "start-ns":
+                if self.depth == 0:
+                    self.namespaces[item[0]] = item[1]
+            elif event == "start":
+                self.depth += 1
+                if self.depth == 1:
+                    self.header = item
+            else:
+                self.depth -= 1
+                if self.depth == 1:
+                    self.pending.append(item)
+                    self.header.remove(item)  # keep the stream root small
+                elif self.depth == 0:
+                    self.stream_closed = True
+
+    # -- elements
+
+    def read_header(self, timeout=None):
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while self.header is None:
+            self._receive(deadline)
+        return self.header
+
+    def next(self, timeout=None):
+        """The next top-level element; TimeoutError if none arrives, ServerClosed at the end."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while not self.pending:
+            if self.stream_closed:
+                raise ServerClosed()
+            self._receive(deadline)
+        return self.pending.pop(0)
+
+    def expect(self, tag, timeout=None):
+        element = self.next(timeout)
+        assert element.tag == tag, f"expected {tag}, got {ET.tostring(element).decode()}"
+        return element
+
+    def wait_for(self, predicate, timeout=None):
+        """Skips elements (e.g. presence) until predicate(element); returns it."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            element = self.next(max(deadline - time.monotonic(), 0.001))
+            if predicate(element):
+                return element
+
+    def collect(self, duration=0.5):
+        """Every element arriving within duration seconds (to prove something does NOT arrive)."""
+        elements = []
+        deadline = time.monotonic() + duration
+        while True:
+            try:
+                elements.append(self.next(max(deadline - time.monotonic(), 0.001)))
+            except (TimeoutError, ServerClosed):
+                return elements
+
+    def server_closed(self, timeout=None):
+        """True when the server ends the TCP connection within timeout seconds."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        try:
+            while True:
+                self._receive(deadline)
+        except ServerClosed:
+            return True
+        except TimeoutError:
+            return False
+
+    def expect_stream_error(self, condition, timeout=None):
+        """The next element is <stream:error> with exactly this condition, then </stream:stream>
+        and the TCP close."""
+        error = self.expect(q(NS_STREAM, "error"), timeout)
+        conditions = [child.tag for child in error if child.tag != q(NS_STREAMS, "text")]
+        assert conditions == [q(NS_STREAMS, condition)], ET.tostring(error).decode()
+        assert self.server_closed(), "the connection stayed open after the stream error"
+        assert self.stream_closed, "no </stream:stream> after the stream error"
+        return error
+
+    # -- negotiation
+
+    def open(self, to=DOMAIN, header=None):
+        """Sends a stream header, returns (response header, features)."""
+        self.send(header if header is not None else STREAM_HEADER.format(to=to))
+        return self.read_header(), self.expect(q(NS_STREAM, "features"))
+
+    def restart(self, to=DOMAIN):
+        self._reset_parser()
+        return self.open(to)
+
+    def starttls(self):
+        """STARTTLS from a fresh stream (opens it when needed); returns the new features."""
+        if self.header is None:
+            self.open()
+        self.send(f"<starttls xmlns='{NS_TLS}'/>")
+        self.expect(q(NS_TLS, "proceed"))
+        self.sock.settimeout(self.timeout)
+        self.sock = insecure_context().wrap_socket(self.sock)
+        return self.restart()[1]
+
+    def auth_plain(self, user, password=PASSWORD, authzid=""):
+        """Sends SASL PLAIN; returns the <success/> or <failure/> element."""
+        token = f"{authzid}\0{user}\0{password}".encode()
+        self.send(f"<auth xmlns='{NS_SASL}' mechanism='PLAIN'>{base64.b64encode(token).decode()}</auth>")
+        return self.next()
+
+    def authenticate(self, user, password=PASSWORD):
+        """STARTTLS (unless already encrypted), PLAIN, restart; returns the post-SASL features."""
+        if not isinstance(self.sock, ssl.SSLSocket):
+            self.starttls()
+        elif self.header is None:
+            self.open()
+        result = self.auth_plain(user, password)
+        assert result.tag == q(NS_SASL, "success"), ET.tostring(result).decode()
+        return self.restart()[1]
+
+    def iq(self, type_, payload, to=None, id_=None):
+        """Sends an iq and returns the reply with the same id (other elements are skipped)."""
+        id_ = id_ or uuid.uuid4().hex
+        to_attr = f" to='{to}'" if to else ""
+        self.send(f"<iq type='{type_}' id='{id_}'{to_attr}>{payload}</iq>")
+        return self.wait_for(lambda e: e.tag == q(NS_CLIENT, "iq") and e.get("id") == id_)
+
+    def bind(self, resource=None):
+        """Binds a resource; returns the full JID the server assigned."""
+        inner = f"<resource>{resource}</resource>" if resource is not None else ""
+        reply = self.iq("set", f"<bind xmlns='{NS_BIND}'>{inner}</bind>")
+        assert reply.get("type") == "result", ET.tostring(reply).decode()
+        self.jid = reply.findtext(f"{q(NS_BIND, 'bind')}/{q(NS_BIND, 'jid')}")
+        return self.jid
+
+    def login(self, user, password=PASSWORD, resource=None):
+        self.authenticate(user, password)
+        return self.bind(resource)
+
+    def sync(self):
+        """A ping round trip to the server: everything sent before it has been processed."""
+        reply = self.iq("get", f"<ping xmlns='{NS_PING}'/>", to=DOMAIN)
+        assert reply.get("type") == "result", ET.tostring(reply).decode()
+
+
+def stanza_error(element):
+    """(error type, [condition names]) of an error stanza."""
+    error = element.find(q(NS_CLIENT, "error"))
+    assert error is not None, ET.tostring(element).decode()
+    conditions = [child.tag.split("}")[1] for child in error
+                  if child.tag.startswith("{%s}" % NS_STANZAS) and not child.tag.endswith("}text")]
+    return error.get("type"), conditions
+
+
+def assert_stanza_error(element, name, condition, error_type, from_=None, to=None, id_=None):
+    """The element is <name type='error'> from/to/id as given with exactly one condition."""
+    text = ET.tostring(element).decode()
+    assert element.tag == q(NS_CLIENT, name), text
+    assert element.get("type") == "error", text
+    if from_ is not None:
+        assert element.get("from") == from_, text
+    if to is not None:
+        assert element.get("to") == to, text
+    if id_ is not None:
+        assert element.get("id") == id_, text
+    assert stanza_error(element) == (error_type, [condition]), text

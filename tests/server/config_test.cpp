@@ -1,0 +1,79 @@
+// tern.toml: defaults, every value checked, errors that name the key.
+#include "server/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace tern::server {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+protected:
+  Config load(const std::string& toml) {
+    std::ofstream(path_) << toml;
+    return load_config(path_);
+  }
+  std::string error_of(const std::string& toml) {
+    try {
+      load(toml);
+    } catch (const ConfigError& error) {
+      return error.what();
+    }
+    return "no error";
+  }
+  ~ConfigTest() override { std::filesystem::remove(path_); }
+  std::filesystem::path path_ = std::filesystem::temp_directory_path() /
+                                ("tern-config-test-" + std::to_string(::getpid()) + ".toml");
+};
+
+TEST_F(ConfigTest, NoFileMeansLocalhostSqliteAndStandardPorts) {
+  auto config = load_config(std::nullopt);
+  EXPECT_EQ(config.domains, std::vector<std::string>{"localhost"});
+  EXPECT_EQ(config.c2s.port, 5222);
+  EXPECT_EQ(config.c2s_direct_tls.port, 5223);
+  EXPECT_EQ(config.database_path(), std::filesystem::path("data/tern.sqlite"));
+  EXPECT_EQ(config.certificate_path(), std::filesystem::path("data/tls/certificate.pem"));
+}
+
+TEST_F(ConfigTest, TheExampleFileIsValid) {
+  auto config = load_config(std::filesystem::path(TERN_SOURCE_DIR) / "tern.example.toml");
+  EXPECT_EQ(config.max_stanza_bytes, 262144u);
+}
+
+TEST_F(ConfigTest, KeysAreRead) {
+  auto config = load(
+      "[server]\ndomains = [\"Example.COM\", \"chat.example.com\"]\ndata_dir = \"/var/lib/tern\"\n"
+      "[listen]\nc2s = \"127.0.0.1:15222\"\nc2s_direct_tls = \"[::1]:15223\"\n"
+      "[tls]\ncertificate = \"/c.pem\"\nkey = \"/k.pem\"\n"
+      "[storage]\nbackend = \"sqlite\"\nsqlite_path = \"/db.sqlite\"\n"
+      "[limits]\nmax_stanza_bytes = 10000\n");
+  EXPECT_EQ(config.domains, (std::vector<std::string>{"example.com", "chat.example.com"}));
+  EXPECT_EQ(config.c2s.host, "127.0.0.1");
+  EXPECT_EQ(config.c2s.port, 15222);
+  EXPECT_EQ(config.c2s_direct_tls.host, "::1");
+  EXPECT_EQ(config.certificate_path(), std::filesystem::path("/c.pem"));
+  EXPECT_EQ(config.database_path(), std::filesystem::path("/db.sqlite"));
+  EXPECT_EQ(config.max_stanza_bytes, 10000u);
+}
+
+TEST_F(ConfigTest, ErrorsNameTheKey) {
+  EXPECT_EQ(error_of("[server]\ndomain = [\"x\"]\n"), "server.domain: unknown key");
+  EXPECT_EQ(error_of("[sever]\n"), "sever: unknown table");
+  EXPECT_EQ(error_of("[limits]\nmax_stanza_bytes = \"big\"\n"), "limits.max_stanza_bytes: must be an integer");
+  EXPECT_EQ(error_of("[limits]\nmax_stanza_bytes = 10\n"),
+            "limits.max_stanza_bytes: must be between 1024 and 67108864");
+  EXPECT_EQ(error_of("[server]\ndomains = [\"a b\"]\n"), "server.domains: \"a b\" is not a valid domain name");
+  EXPECT_EQ(error_of("[listen]\nc2s = \"5222\"\n").substr(0, 11), "listen.c2s:");
+  EXPECT_EQ(error_of("[storage]\nbackend = \"oracle\"\n"), "storage.backend: must be \"sqlite\"");
+  EXPECT_EQ(error_of("[tls]\ncertificate = \"/c.pem\"\n"),
+            "tls.key: tls.certificate and tls.key are set together or not at all");
+  EXPECT_NE(error_of("[server\n").find(":1:"), std::string::npos);  // file:line:column
+}
+
+TEST_F(ConfigTest, EmptyListenAddressDisablesTheListener) {
+  EXPECT_FALSE(load("[listen]\nc2s_direct_tls = \"\"\n").c2s_direct_tls.enabled());
+}
+
+}  // namespace
+}  // namespace tern::server

@@ -1,0 +1,77 @@
+// Schema migrations: applied once, recorded, and the same in both dialects.
+#include "storage/migrations.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <regex>
+#include <set>
+
+#include "storage/sqlite_connection.hpp"
+
+namespace tern::storage {
+namespace {
+
+Database in_memory_database() {
+  // One connection: every ":memory:" connection would be a database of its own.
+  return Database([] { return std::make_unique<SqliteConnection>(":memory:"); }, 1);
+}
+
+TEST(Migrations, ApplyOnceAndRecordTheirVersions) {
+  auto database = in_memory_database();
+  auto first = migrate(database, sqlite_migrations());
+  EXPECT_EQ(first.size(), sqlite_migrations().size());
+  EXPECT_TRUE(migrate(database, sqlite_migrations()).empty());
+  auto rows = database.run_blocking(
+      [](Connection& c) { return c.query("SELECT version FROM schema_version ORDER BY version"); });
+  ASSERT_EQ(rows.size(), sqlite_migrations().size());
+  EXPECT_EQ(rows[0].integer(0), 1);
+}
+
+TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
+  auto database = in_memory_database();
+  const Migration broken[] = {{1, "broken", "CREATE TABLE t (a INTEGER); THIS IS NOT SQL;"}};
+  EXPECT_THROW(migrate(database, broken), DatabaseError);
+  auto tables = database.run_blocking([](Connection& c) {
+    return c.query("SELECT name FROM sqlite_master WHERE name = 't'");
+  });
+  EXPECT_TRUE(tables.empty());
+}
+
+// Both dialects have the same numbered files and the same columns per table.
+TEST(Migrations, SqliteAndMysqlSchemasMatch) {
+  auto columns_of = [](const std::filesystem::path& dir) {
+    std::map<std::string, std::set<std::string>> schema;
+    std::set<std::string> files;
+    std::regex table(R"(CREATE TABLE (\w+) \(([^;]*)\))");
+    std::regex column(R"(^\s+(\w+)\s+[A-Z])");
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      files.insert(entry.path().filename().string());
+      std::ifstream in(entry.path());
+      std::string sql((std::istreambuf_iterator<char>(in)), {});
+      for (std::sregex_iterator it(sql.begin(), sql.end(), table), end; it != end; ++it) {
+        std::string body = (*it)[2];
+        std::istringstream lines(body);
+        for (std::string line; std::getline(lines, line);) {
+          std::smatch match;
+          if (std::regex_search(line, match, column) && match[1] != "PRIMARY" && match[1] != "FOREIGN") {
+            schema[(*it)[1]].insert(match[1]);
+          }
+        }
+      }
+    }
+    return std::pair(files, schema);
+  };
+  std::filesystem::path sql = TERN_SOURCE_DIR "/sql";
+  auto [sqlite_files, sqlite_schema] = columns_of(sql / "sqlite");
+  auto [mysql_files, mysql_schema] = columns_of(sql / "mysql");
+  EXPECT_EQ(sqlite_files, mysql_files);
+  EXPECT_EQ(sqlite_schema, mysql_schema);
+  EXPECT_FALSE(sqlite_schema.empty());
+}
+
+}  // namespace
+}  // namespace tern::storage

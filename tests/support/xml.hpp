@@ -1,0 +1,13 @@
+// Test helpers: parse one XML element from text (in the jabber:client namespace by default).
+#pragma once
+#include <string>
+#include <string_view>
+
+#include "xml/element.hpp"
+
+namespace tern::testing {
+
+xml::Element parse_xml(std::string_view text);
+std::string to_xml(const xml::Element& element);  // without the jabber:client xmlns
+
+}  // namespace tern::testing

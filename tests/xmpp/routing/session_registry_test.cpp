@@ -1,0 +1,51 @@
+// The directory of sessions and bound resources.
+#include "xmpp/routing/session_registry.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tern::xmpp {
+namespace {
+
+class NullSession final : public SessionLink {
+public:
+  void deliver(xml::SharedElement) override {}
+  void terminate(StreamError) override {}
+};
+
+TEST(SessionRegistry, BindingATakenFullJidReturnsTheReplacedSession_Rfc6120Section7_7_2_2) {
+  SessionRegistry registry;
+  auto first = std::make_shared<NullSession>();
+  auto second = std::make_shared<NullSession>();
+  auto jid = *Jid::parse("juliet@capulet.lit/balcony");
+  EXPECT_EQ(registry.bind(jid, first), nullptr);
+  EXPECT_EQ(registry.bind(jid, second), first);
+  EXPECT_EQ(registry.find(jid), second);
+  // The replaced session's late unbind does not remove its successor.
+  registry.unbind(jid, first.get());
+  EXPECT_EQ(registry.find(jid), second);
+  registry.unbind(jid, second.get());
+  EXPECT_EQ(registry.find(jid), nullptr);
+  EXPECT_TRUE(registry.resources(jid.bare()).empty());
+}
+
+TEST(SessionRegistry, PriorityIsPerResource) {
+  SessionRegistry registry;
+  auto session = std::make_shared<NullSession>();
+  auto jid = *Jid::parse("juliet@capulet.lit/balcony");
+  registry.bind(jid, session);
+  EXPECT_EQ(registry.resources(jid.bare()).at(0).priority, std::nullopt);
+  registry.set_priority(jid, session.get(), 7);
+  EXPECT_EQ(registry.resources(jid.bare()).at(0).priority, 7);
+}
+
+TEST(SessionRegistry, ConnectedSessionsAreListedUntilDisconnected) {
+  SessionRegistry registry;
+  auto session = std::make_shared<NullSession>();
+  registry.connected(session);
+  EXPECT_EQ(registry.all().size(), 1u);
+  registry.disconnected(session);
+  EXPECT_TRUE(registry.all().empty());
+}
+
+}  // namespace
+}  // namespace tern::xmpp
