@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <cerrno>
 #include <thread>
 
 #include "features/accounts/account_store.hpp"
@@ -90,8 +91,18 @@ int Server::run() {
   auto listen = [&](const ListenAddress& address, transport::TcpListener::Security security,
                     std::string_view what) {
     if (!address.enabled()) return;
-    auto listener = std::make_unique<transport::TcpListener>(
-        parts.io, endpoint_of(address), parts.tls, stream_options, security, run_session);
+    auto make_listener = [&](const asio::ip::tcp::endpoint& endpoint) {
+      return std::make_unique<transport::TcpListener>(parts.io, endpoint, parts.tls, stream_options,
+                                                      security, run_session);
+    };
+    std::unique_ptr<transport::TcpListener> listener;
+    try {
+      listener = make_listener(endpoint_of(address));
+    } catch (const std::system_error& error) {
+      // The default "[::]" needs IPv6; on a host without it, serve IPv4 rather than nothing.
+      if (address.host != "::" || error.code().value() != EAFNOSUPPORT) throw;
+      listener = make_listener({asio::ip::address_v4::any(), address.port});
+    }
     auto bound = listener->local_endpoint();
     spdlog::info("listening for {} on [{}]:{}", what, bound.address().to_string(), bound.port());
     listener->start();

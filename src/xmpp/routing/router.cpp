@@ -1,6 +1,8 @@
 // Routing of stanzas from local sessions (RFC 6120 §10, RFC 6121 §8.5).
 #include "xmpp/routing/router.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 #include "xmpp/namespaces.hpp"
@@ -119,7 +121,19 @@ bool Router::deliver_to_most_available(const std::vector<BoundResource>& resourc
 asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
   auto resources = registry_.resources(to);
   bool exists = !resources.empty();
-  if (!exists) exists = co_await accounts_.exists(to);
+  if (!exists) {
+    std::optional<bool> found;
+    try {
+      found = co_await accounts_.exists(to);
+    } catch (const std::exception& error) {
+      spdlog::error("cannot look up account {}: {}", to.bare_string(), error.what());
+    }
+    if (!found) {
+      bounce(stanza, StanzaError::internal_server_error());
+      co_return;
+    }
+    exists = *found;
+  }
   if (stanza.name() == "iq") {
     // §8.5.2.1.3 / §8.5.2.2.3: the server answers for the account and never forwards the IQ.
     if (!is_request(stanza)) co_return;

@@ -59,6 +59,19 @@ asio::awaitable<std::string> C2SSession::sasl_response(const std::string& challe
   co_return *decoded;
 }
 
+asio::awaitable<std::optional<sasl::ScramCredentials>> C2SSession::stored_credentials(
+    Jid account, sasl::ScramHash hash) {
+  std::optional<std::string> failure;
+  try {
+    co_return co_await services_.accounts.credentials(account, hash);
+  } catch (const std::exception& error) {
+    failure = error.what();
+  }
+  // RFC 6120 §6.5.11: the client may try again later.
+  log_info("cannot read credentials: " + *failure);
+  throw SaslFailure{SaslCondition::temporary_auth_failure};
+}
+
 asio::awaitable<std::optional<Jid>> C2SSession::scram_exchange(sasl::ScramHash hash,
                                                                std::string initial) {
   sasl::ScramServer scram(hash, options_.fake_salt_secret);
@@ -68,7 +81,7 @@ asio::awaitable<std::optional<Jid>> C2SSession::scram_exchange(sasl::ScramHash h
   auto account = authorized_account(std::get<std::string>(first), scram.authzid(), failure);
   if (!account && failure == SaslCondition::invalid_authzid) throw SaslFailure{failure};
   std::optional<sasl::ScramCredentials> stored;
-  if (account) stored = co_await services_.accounts.credentials(*account, hash);
+  if (account) stored = co_await stored_credentials(*account, hash);
   // An unknown user goes through the whole exchange with a made-up salt (no enumeration).
   auto final_message = co_await sasl_response(scram.server_first(stored));
   auto verdict = scram.receive_client_final(final_message);
@@ -84,7 +97,7 @@ asio::awaitable<std::optional<Jid>> C2SSession::plain_exchange(const std::string
   SaslCondition failure{};
   auto account = authorized_account(plain->authcid, plain->authzid, failure);
   if (!account) throw SaslFailure{failure};
-  auto stored = co_await services_.accounts.credentials(*account, sasl::ScramHash::sha256);
+  auto stored = co_await stored_credentials(*account, sasl::ScramHash::sha256);
   if (!stored || !sasl::verify_password(*stored, plain->password)) {
     throw SaslFailure{SaslCondition::not_authorized};
   }

@@ -92,6 +92,10 @@ asio::awaitable<void> C2SSession::run() {
     error = stream_error_for(failure);
     if (failure.failure() == transport::Failure::interrupted && pending_error_) error = pending_error_;
     ended = failure.what();
+  } catch (const std::exception& failure) {
+    // A bug or an exhausted resource: this stream ends, the server and its other sessions go on.
+    spdlog::error("{}: {}", id_, failure.what());
+    error = StreamError("internal-server-error");
   }
   if (error) {
     if (!header_sent_) {

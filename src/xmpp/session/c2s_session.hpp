@@ -63,6 +63,8 @@ private:
   asio::awaitable<void> authenticate(const xml::Element& auth);
   asio::awaitable<std::optional<Jid>> scram_exchange(sasl::ScramHash hash, std::string initial);
   asio::awaitable<std::optional<Jid>> plain_exchange(const std::string& message);
+  asio::awaitable<std::optional<sasl::ScramCredentials>> stored_credentials(Jid account,
+                                                                            sasl::ScramHash hash);
   std::optional<Jid> authorized_account(std::string_view username, std::string_view authzid,
                                         sasl::SaslCondition& failure) const;
   asio::awaitable<void> fail_authentication(sasl::SaslCondition condition);
