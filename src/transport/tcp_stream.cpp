@@ -49,8 +49,8 @@ TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
     : socket_(std::move(socket), tls),
       options_(options),
       parser_(options.parser),
-      drained_(socket_.get_executor()),
-      watchdog_(socket_.get_executor()) {
+      watchdog_(socket_.get_executor()),
+      drained_(socket_.get_executor()) {
   boost::system::error_code ec;
   auto peer = socket_.next_layer().remote_endpoint(ec);
   if (!ec) traits_.peer_address = peer.address().to_string();
