@@ -15,7 +15,7 @@ cmake --build build
 step "unit and integration tests"
 ctest --test-dir build --output-on-failure --no-tests=error -j2
 
-step "AddressSanitizer + UBSan build and unit tests"
+step "AddressSanitizer + UBSan build; unit and integration tests against it"
 cmake --preset asan
 cmake --build --preset asan
 ctest --preset asan

@@ -65,9 +65,15 @@ asio::awaitable<void> TcpStream::handshake() {
   asio::steady_timer deadline(socket_.get_executor(), options_.tls_handshake_timeout);
   auto result = co_await (socket_.async_handshake(asio::ssl::stream_base::server, nothrow) ||
                           deadline.async_wait(nothrow));
-  if (result.index() == 1) throw StreamFailure(Failure::io_error, "TLS handshake timed out");
-  auto [ec] = std::get<0>(result);
-  if (ec) throw StreamFailure(Failure::io_error, "TLS handshake failed: " + ec.message());
+  // RFC 6120 §5.4.3.2: after a failed handshake the connection closes without more XML.
+  if (result.index() == 1) {
+    output_failed_ = true;
+    throw StreamFailure(Failure::io_error, "TLS handshake timed out");
+  }
+  if (auto [ec] = std::get<0>(result); ec) {
+    output_failed_ = true;
+    throw StreamFailure(Failure::io_error, "TLS handshake failed: " + ec.message());
+  }
   tls_active_ = true;
   traits_.is_secure = true;
   traits_.can_starttls = false;
@@ -130,12 +136,16 @@ void TcpStream::interrupt() {
 }
 
 // One timer wait per idle period rather than one per read: when it fires early (bytes arrived
-// meanwhile, or no read is pending) it re-arms for the rest of the period.
+// meanwhile, or no read is pending) it re-arms for the rest of the period. A shorter timeout
+// (negotiation done) replaces a pending wait.
 void TcpStream::arm_watchdog() {
-  if (watchdog_armed_ || closed_) return;
+  auto deadline = last_activity_ + idle_timeout_;
+  if (closed_ || (watchdog_armed_ && watchdog_.expiry() <= deadline)) return;
   watchdog_armed_ = true;
-  watchdog_.expires_at(last_activity_ + idle_timeout_);
-  watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+  watchdog_.expires_at(deadline);
+  watchdog_.async_wait([self = shared_from_this(), generation = ++watchdog_generation_](
+                           boost::system::error_code ec) {
+    if (generation != self->watchdog_generation_) return;  // replaced by a later arm_watchdog()
     self->watchdog_armed_ = false;
     if (ec || self->closed_) return;
     auto now = std::chrono::steady_clock::now();

@@ -66,6 +66,7 @@ private:
   std::chrono::steady_clock::time_point last_activity_;
   asio::steady_timer watchdog_;  // fires at last_activity_ + idle_timeout_ (re-armed lazily)
   bool watchdog_armed_ = false;
+  std::uint64_t watchdog_generation_ = 0;
   std::string outgoing_;  // queued, not yet handed to the writer
   bool writing_ = false;
   bool output_failed_ = false;  // backlog overflow or a failed write: nothing more is sent
