@@ -19,7 +19,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"tls", {"certificate", "key", "require_c2s_encryption"}},
     {"storage", {"backend", "sqlite_path"}},
     {"limits",
-     {"max_stanza_bytes", "max_send_backlog_bytes", "idle_timeout_seconds",
+     {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms"}},
     {"log", {"level"}},
 };
@@ -142,6 +142,10 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
 
   config.max_stanza_bytes = static_cast<std::size_t>(
       get_integer(root, "limits.max_stanza_bytes", 256 * 1024, 1024, 64 * 1024 * 1024));
+  config.max_stanza_depth =
+      static_cast<std::size_t>(get_integer(root, "limits.max_stanza_depth", 32, 2, 1024));
+  config.max_attributes =
+      static_cast<std::size_t>(get_integer(root, "limits.max_attributes", 64, 8, 1024));
   config.max_send_backlog_bytes = static_cast<std::size_t>(get_integer(
       root, "limits.max_send_backlog_bytes", 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024));
   config.idle_timeout = std::chrono::seconds(get_integer(root, "limits.idle_timeout_seconds", 600, 1, 86400 * 7));

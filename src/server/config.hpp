@@ -39,6 +39,8 @@ struct Config {
   std::filesystem::path sqlite_path;  // empty: data_dir/tern.sqlite
   // [limits]
   std::size_t max_stanza_bytes = 256 * 1024;
+  std::size_t max_stanza_depth = 32;
+  std::size_t max_attributes = 64;
   std::size_t max_send_backlog_bytes = 1024 * 1024;
   std::chrono::seconds idle_timeout{600};
   std::chrono::seconds negotiation_timeout{60};

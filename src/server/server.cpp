@@ -82,7 +82,9 @@ int Server::run() {
       .fake_salt_secret = load_server_secret(config_),
   };
   transport::TcpStreamOptions stream_options{
-      .parser = {.max_element_bytes = config_.max_stanza_bytes},
+      .parser = {.max_element_bytes = config_.max_stanza_bytes,
+                 .max_depth = config_.max_stanza_depth,
+                 .max_attributes = config_.max_attributes},
       .max_backlog_bytes = config_.max_send_backlog_bytes,
   };
   auto run_session = [&parts](std::shared_ptr<transport::Stream> stream) {

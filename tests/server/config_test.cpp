@@ -47,7 +47,7 @@ TEST_F(ConfigTest, KeysAreRead) {
       "[listen]\nc2s = \"127.0.0.1:15222\"\nc2s_direct_tls = \"[::1]:15223\"\n"
       "[tls]\ncertificate = \"/c.pem\"\nkey = \"/k.pem\"\n"
       "[storage]\nbackend = \"sqlite\"\nsqlite_path = \"/db.sqlite\"\n"
-      "[limits]\nmax_stanza_bytes = 10000\n");
+      "[limits]\nmax_stanza_bytes = 10000\nmax_stanza_depth = 8\nmax_attributes = 16\n");
   EXPECT_EQ(config.domains, (std::vector<std::string>{"example.com", "chat.example.com"}));
   EXPECT_EQ(config.c2s.host, "127.0.0.1");
   EXPECT_EQ(config.c2s.port, 15222);
@@ -55,6 +55,8 @@ TEST_F(ConfigTest, KeysAreRead) {
   EXPECT_EQ(config.certificate_path(), std::filesystem::path("/c.pem"));
   EXPECT_EQ(config.database_path(), std::filesystem::path("/db.sqlite"));
   EXPECT_EQ(config.max_stanza_bytes, 10000u);
+  EXPECT_EQ(config.max_stanza_depth, 8u);
+  EXPECT_EQ(config.max_attributes, 16u);
 }
 
 TEST_F(ConfigTest, ErrorsNameTheKey) {
