@@ -176,7 +176,10 @@ asio::awaitable<void> C2SSession::open_stream() {
   if (opened->content_xmlns != ns::client) {
     throw StreamErrorRaised{StreamError("invalid-namespace", "the content namespace must be jabber:client")};
   }
-  if (!served) throw StreamErrorRaised{StreamError("host-unknown")};
+  // After SASL the restarted stream must stay with the domain the account belongs to.
+  if (!served || (!jid_.empty() && domain_ != jid_.domainpart())) {
+    throw StreamErrorRaised{StreamError("host-unknown")};
+  }
   // §4.7.5: no version means 0.9, which has no stream features; only major version 1 is spoken.
   if (!version || !(version->starts_with("1.") || *version == "1")) {
     throw StreamErrorRaised{StreamError("unsupported-version", "XMPP 1.0 is required")};
