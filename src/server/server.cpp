@@ -137,12 +137,9 @@ asio::awaitable<void> Server::shut_down() {
   auto& parts = *parts_;
   for (auto& listener : parts.listeners) listener->stop();
   parts.signals.cancel();
-  // RFC 6120 §4.9.3.20: every open stream learns why it ends.
-  for (auto& session : parts.registry.all()) {
-    session->terminate(xmpp::StreamError("system-shutdown"));
-  }
+  parts.registry.shut_down();
   asio::steady_timer wait(parts.io);
-  for (int i = 0; i < 100 && !parts.registry.all().empty(); ++i) {
+  for (int i = 0; i < 100 && parts.registry.connection_count() > 0; ++i) {
     wait.expires_after(std::chrono::milliseconds(50));
     co_await wait.async_wait(asio::use_awaitable);
   }

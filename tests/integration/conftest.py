@@ -4,6 +4,7 @@ The server is the built binary (TERN_BINARY, default <repo>/build/tern) run with
 configuration; the raw client speaks bytes over TCP/TLS and parses what comes back incrementally.
 """
 
+import asyncio
 import base64
 import errno
 import os
@@ -17,6 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import slixmpp
 
 REPO = Path(__file__).resolve().parents[2]
 DOMAIN = "localhost"
@@ -110,6 +112,17 @@ class TernServer:
     def __init__(self, directory, settings=None, accounts=()):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.settings = settings or {}
+        self.config = self.directory / "tern.toml"
+        self.stderr_path = self.directory / "stderr.log"
+        self.process = None
+        self.clients = []
+        self._write_config()
+        for account in accounts:
+            self.add_user(account)
+
+    def _write_config(self):
+        """A config with fresh free ports (again after a port was taken in the meantime)."""
         self.c2s_port = free_port()
         self.direct_tls_port = free_port()
         sections = {
@@ -118,14 +131,9 @@ class TernServer:
                        "c2s_direct_tls": f"127.0.0.1:{self.direct_tls_port}"},
             "limits": {"auth_failure_delay_ms": 50},
         }
-        for section, keys in (settings or {}).items():
+        for section, keys in self.settings.items():
             sections.setdefault(section, {}).update(keys)
-        self.config = self.directory / "tern.toml"
         self.config.write_text(render_toml(sections))
-        self.stderr_path = self.directory / "stderr.log"
-        self.process = None
-        for account in accounts:
-            self.add_user(account)
 
     def cli(self, *args, stdin=None):
         """Runs `tern ARGS... --config <this server's config>`."""
@@ -139,23 +147,43 @@ class TernServer:
         return self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
 
     def start(self):
-        stderr = open(self.stderr_path, "ab")
-        self.process = _retrying(lambda: subprocess.Popen(
-            [tern_binary(), "serve", "--config", str(self.config)],
-            stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr))
-        stderr.close()
+        """Starts `tern serve` and waits until it accepts connections (at most 10 s)."""
+        for attempt in range(3):
+            offset = self.stderr_path.stat().st_size if self.stderr_path.exists() else 0
+            stderr = open(self.stderr_path, "ab")
+            self.process = _retrying(lambda: subprocess.Popen(
+                [tern_binary(), "serve", "--config", str(self.config)],
+                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr))
+            stderr.close()
+            if self._wait_until_listening():
+                return self
+            if "Address already in use" in self.stderr()[offset:] and attempt < 2:
+                self._write_config()  # another process took a port between probe and bind
+                continue
+            pytest.fail(f"tern serve exited with {self.process.returncode}:\n{self.stderr()}")
+
+    def _wait_until_listening(self):
         deadline = time.monotonic() + 10
         while True:
             if self.process.poll() is not None:
-                pytest.fail(f"tern serve exited with {self.process.returncode}:\n{self.stderr()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.c2s_port), timeout=1).close()
-                return self
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.process.kill()
-                    pytest.fail(f"tern serve did not listen within 10 s:\n{self.stderr()}")
-                time.sleep(0.05)
+                return False
+            if self._answers_xmpp():
+                return True
+            if time.monotonic() > deadline:
+                self.process.kill()
+                self.process.wait()
+                pytest.fail(f"tern serve did not listen within 10 s:\n{self.stderr()}")
+            time.sleep(0.05)
+
+    def _answers_xmpp(self):
+        """The c2s port accepts a connection and answers a stream header with XML (so it is
+        this server, not another process that took the port)."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.c2s_port), timeout=1) as probe:
+                probe.sendall(STREAM_HEADER.format(to=DOMAIN).encode())
+                return probe.recv(64).startswith(b"<")
+        except OSError:
+            return False
 
     def signal(self, signum):
         self.process.send_signal(signum)
@@ -170,7 +198,9 @@ class TernServer:
             pytest.fail(f"tern serve did not exit within {timeout} s:\n{self.stderr()}")
 
     def stop(self):
-        """SIGTERM, then the exit code must be 0."""
+        """Closes this server's clients, sends SIGTERM; the exit code must be 0."""
+        while self.clients:
+            self.clients.pop().close()
         if self.process is None:
             return
         if self.process.poll() is None:
@@ -178,18 +208,41 @@ class TernServer:
         code = self.wait()
         assert code == 0, f"tern serve exited with {code}:\n{self.stderr()}"
 
-    def client(self, direct_tls=False):
+    def client(self, direct_tls=False, receive_buffer=None, domain=DOMAIN):
         port = self.direct_tls_port if direct_tls else self.c2s_port
-        return RawClient(port, direct_tls=direct_tls)
+        client = RawClient(port, direct_tls=direct_tls, receive_buffer=receive_buffer, domain=domain)
+        self.clients.append(client)
+        return client
 
-    def login(self, user, resource=None, password=PASSWORD, presence=None):
+    def login(self, user, resource=None, password=PASSWORD, presence=None, domain=DOMAIN):
         """A raw client through STARTTLS, SASL PLAIN and bind; optional initial presence."""
-        client = self.client()
+        client = self.client(domain=domain)
         client.login(user, password, resource)
         if presence is not None:
             client.send(presence)
             client.sync()
         return client
+
+
+def _server_factory(make_directory):
+    servers = []
+
+    def start(settings=None, accounts=("alice", "bob")):
+        server = TernServer(make_directory(len(servers)), settings, accounts)
+        servers.append(server)
+        return server.start()
+
+    return start, servers
+
+
+def _stop_all(servers):
+    failures = []
+    for server in servers:
+        try:
+            server.stop()
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, "\n".join(failures)
 
 
 @pytest.fixture
@@ -198,33 +251,35 @@ def tern_factory(tmp_path):
 
     Every server still running at the end gets SIGTERM and must exit with 0.
     """
-    servers = []
-
-    def start(settings=None, accounts=("alice", "bob"), start=True):
-        server = TernServer(tmp_path / f"server{len(servers)}", settings, accounts)
-        servers.append(server)
-        return server.start() if start else server
-
+    start, servers = _server_factory(lambda n: tmp_path / f"server{n}")
     yield start
-    for server in servers:
-        server.stop()
+    _stop_all(servers)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """One server with the default settings (TLS required) shared by a test module."""
-    tern = TernServer(tmp_path_factory.mktemp("tern"), accounts=("alice", "bob", "carol")).start()
-    yield tern
-    tern.stop()
+def module_tern_factory(tmp_path_factory):
+    """tern_factory for servers shared by the tests of a module."""
+    start, servers = _server_factory(lambda n: tmp_path_factory.mktemp(f"tern{n}"))
+    yield start
+    _stop_all(servers)
 
 
-@pytest.fixture
-def clients():
-    """Collects raw clients so that they are closed after the test."""
-    opened = []
-    yield opened
-    for client in opened:
-        client.close()
+@pytest.fixture(scope="module")
+def server(module_tern_factory):
+    """A server with the default settings (TLS required) and accounts alice, bob and carol,
+    shared by a test module."""
+    return module_tern_factory(accounts=("alice", "bob", "carol"))
+
+
+_open_clients = []
+
+
+@pytest.fixture(autouse=True)
+def close_clients():
+    """Closes every raw client a test opened."""
+    yield
+    while _open_clients:
+        _open_clients.pop().close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,12 +301,19 @@ class RawClient:
     """A TCP (or direct TLS) connection with an incremental XML parser.
 
     header: the last stream header received (an Element, attributes only); namespaces: the prefix
-    declarations seen on it; closed: the server sent </stream:stream> or closed the connection.
+    declarations seen on it; pending: complete top-level elements not yet read; stream_closed:
+    the server sent </stream:stream>; eof: the server closed the connection.
     """
 
-    def __init__(self, port, direct_tls=False, timeout=5):
+    def __init__(self, port, direct_tls=False, timeout=5, receive_buffer=None, domain=DOMAIN):
         self.timeout = timeout
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.domain = domain  # the 'to' of the stream headers
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if receive_buffer:  # before connecting, so that the TCP window stays small
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self.sock.settimeout(timeout)
+        self.sock.connect(("127.0.0.1", port))
+        _open_clients.append(self)
         if direct_tls:
             self.sock = insecure_context().wrap_socket(self.sock)
         self.jid = None
@@ -264,7 +326,7 @@ class RawClient:
         self.header = None
         self.namespaces = {}
         self.stream_closed = False
-        self.pending = []  # complete top-level elements not yet returned
+        self.pending = []
 
     # -- bytes
 
@@ -272,10 +334,19 @@ class RawClient:
         self.sock.sendall(data.encode() if isinstance(data, str) else data)
 
     def close(self):
+        """Ends the stream politely (so the server has dropped the session) and the socket."""
         try:
-            self.sock.close()
-        except OSError:
+            if not self.eof and self.header is not None:
+                self.send("</stream:stream>")
+                self.server_closed(timeout=1)
+        except Exception:  # noqa: BLE001 - best effort, the test is over
             pass
+        self.abort()
+
+    def abort(self):
+        """Closes the socket without ending the stream."""
+        self.eof = True
+        self.sock.close()
 
     def _receive(self, deadline):
         """Reads once and feeds the parser; raises ServerClosed at EOF, TimeoutError at deadline."""
@@ -293,6 +364,7 @@ class RawClient:
             data = b""
         if not data:
             self.eof = True
+            self.sock.close()  # as a client does when the server has gone
             raise ServerClosed()
         self.parser.feed(data)
         for event, item in self.parser.read_events():
@@ -333,13 +405,16 @@ class RawClient:
         assert element.tag == tag, f"expected {tag}, got {ET.tostring(element).decode()}"
         return element
 
-    def wait_for(self, predicate, timeout=None):
-        """Skips elements (e.g. presence) until predicate(element); returns it."""
+    def wait_for(self, predicate, timeout=None, skipped=None):
+        """Returns the first element with predicate(element); the others before it are appended
+        to skipped (a list) when given."""
         deadline = time.monotonic() + (timeout or self.timeout)
         while True:
             element = self.next(max(deadline - time.monotonic(), 0.001))
             if predicate(element):
                 return element
+            if skipped is not None:
+                skipped.append(element)
 
     def collect(self, duration=0.5):
         """Every element arriving within duration seconds (to prove something does NOT arrive)."""
@@ -374,14 +449,15 @@ class RawClient:
 
     # -- negotiation
 
-    def open(self, to=DOMAIN, header=None):
-        """Sends a stream header, returns (response header, features)."""
-        self.send(header if header is not None else STREAM_HEADER.format(to=to))
+    def open(self, to=None, header=None):
+        """Sends a stream header (to the client's domain unless given), returns (response
+        header, features)."""
+        self.send(header if header is not None else STREAM_HEADER.format(to=to or self.domain))
         return self.read_header(), self.expect(q(NS_STREAM, "features"))
 
-    def restart(self, to=DOMAIN):
+    def restart(self):
         self._reset_parser()
-        return self.open(to)
+        return self.open()
 
     def starttls(self):
         """STARTTLS from a fresh stream (opens it when needed); returns the new features."""
@@ -409,12 +485,13 @@ class RawClient:
         assert result.tag == q(NS_SASL, "success"), ET.tostring(result).decode()
         return self.restart()[1]
 
-    def iq(self, type_, payload, to=None, id_=None):
-        """Sends an iq and returns the reply with the same id (other elements are skipped)."""
+    def iq(self, type_, payload, to=None, id_=None, skipped=None):
+        """Sends an iq and returns the reply with the same id (see wait_for for skipped)."""
         id_ = id_ or uuid.uuid4().hex
         to_attr = f" to='{to}'" if to else ""
         self.send(f"<iq type='{type_}' id='{id_}'{to_attr}>{payload}</iq>")
-        return self.wait_for(lambda e: e.tag == q(NS_CLIENT, "iq") and e.get("id") == id_)
+        return self.wait_for(lambda e: e.tag == q(NS_CLIENT, "iq") and e.get("id") == id_,
+                             skipped=skipped)
 
     def bind(self, resource=None):
         """Binds a resource; returns the full JID the server assigned."""
@@ -429,9 +506,12 @@ class RawClient:
         return self.bind(resource)
 
     def sync(self):
-        """A ping round trip to the server: everything sent before it has been processed."""
-        reply = self.iq("get", f"<ping xmlns='{NS_PING}'/>", to=DOMAIN)
+        """A ping round trip to the server, so that everything sent before has been processed.
+        Returns the elements that arrived before the answer."""
+        skipped = []
+        reply = self.iq("get", f"<ping xmlns='{NS_PING}'/>", to=self.domain, skipped=skipped)
         assert reply.get("type") == "result", ET.tostring(reply).decode()
+        return skipped
 
 
 def stanza_error(element):
@@ -455,3 +535,79 @@ def assert_stanza_error(element, name, condition, error_type, from_=None, to=Non
     if id_ is not None:
         assert element.get("id") == id_, text
     assert stanza_error(element) == (error_type, [condition]), text
+
+
+# ---------------------------------------------------------------------------------------------
+# A real client: slixmpp
+
+
+def run_async(coroutine, timeout=30):
+    """Runs one coroutine on a fresh event loop (the tests themselves are synchronous)."""
+    return asyncio.run(asyncio.wait_for(coroutine, timeout))
+
+
+class XmppClient(slixmpp.ClientXMPP):
+    """slixmpp accepting the self-signed certificate and recording what the server did.
+
+    auth_mechanisms: the mechanism of every <auth> sent; auth_failures: the condition of every
+    SASL <failure>; outcome: a future resolved with "session_start" (after initial presence has
+    been processed by the server), "failed_all_auth" or "disconnected"; messages: a queue.
+    Must be created inside the running event loop.
+    """
+
+    def __init__(self, jid, password=PASSWORD, mechanism=None):
+        config = {"feature_mechanisms": {"use_mech": mechanism}} if mechanism else {}
+        super().__init__(jid, password, plugin_config=config)
+        self.ssl_context.check_hostname = False
+        self.ssl_context.verify_mode = ssl.CERT_NONE
+        self.register_plugin("xep_0199")
+        self.auth_mechanisms = []
+        self.auth_failures = []
+        self.messages = asyncio.Queue()
+        self.outcome = asyncio.get_running_loop().create_future()
+        self.add_filter("out", self._record_auth)
+        self.add_event_handler("session_start", self._session_start)
+        self.add_event_handler("failed_auth", lambda failure: self.auth_failures.append(failure["condition"]))
+        self.add_event_handler("failed_all_auth", lambda _: self._finish("failed_all_auth"))
+        self.add_event_handler("disconnected", lambda _: self._finish("disconnected"))
+        self.add_event_handler("message", self.messages.put_nowait)
+
+    def _record_auth(self, stanza):
+        if stanza.xml.tag == q(NS_SASL, "auth"):
+            self.auth_mechanisms.append(stanza["mechanism"])
+        return stanza
+
+    def _finish(self, outcome):
+        if not self.outcome.done():
+            self.outcome.set_result(outcome)
+
+    async def _session_start(self, _):
+        self.send_presence()
+        await self.plugin["xep_0199"].send_ping(DOMAIN, timeout=5)  # so the presence is processed
+        self._finish("session_start")
+
+    async def start(self, port, direct_tls=False, timeout=10):
+        """Connects and returns the outcome (see the class comment)."""
+        self.connect(("127.0.0.1", port), use_ssl=direct_tls)
+        return await asyncio.wait_for(self.outcome, timeout)
+
+    async def next_message(self, timeout=5):
+        return await asyncio.wait_for(self.messages.get(), timeout)
+
+    async def stop(self):
+        await asyncio.wait_for(self.disconnect(), 5)
+
+
+def messages(elements):
+    return [element for element in elements if element.tag == q(NS_CLIENT, "message")]
+
+
+def delivered_before_marker(sender, receiver):
+    """Sends a marker message from sender to receiver's full JID and returns every message that
+    receiver got before it (stanzas between two entities are delivered in order, RFC 6120 §10.1).
+    The way to prove that something was NOT delivered without sleeping."""
+    marker = "marker-" + uuid.uuid4().hex
+    sender.send(f"<message to='{receiver.jid}' id='{marker}'/>")
+    skipped = []
+    receiver.wait_for(lambda e: e.get("id") == marker, skipped=skipped)
+    return messages(skipped)

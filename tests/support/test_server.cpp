@@ -57,8 +57,8 @@ TestServer::TestServer(std::vector<std::string> domains)
 }
 
 TestServer::~TestServer() {
-  for (auto& session : registry.all()) session->terminate(xmpp::StreamError("system-shutdown"));
-  run_until([&] { return registry.all().empty(); });
+  registry.shut_down();
+  run_until([&] { return registry.connection_count() == 0; });
 }
 
 void TestServer::create_account(std::string_view bare_jid, std::string_view password) {

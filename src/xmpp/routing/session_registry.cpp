@@ -6,8 +6,12 @@
 namespace tern::xmpp {
 
 void SessionRegistry::connected(const std::shared_ptr<SessionLink>& session) {
-  std::lock_guard lock(mutex_);
-  connected_.insert(session);
+  {
+    std::lock_guard lock(mutex_);
+    connected_.insert(session);
+    if (!shutting_down_) return;
+  }
+  session->terminate(StreamError("system-shutdown"));
 }
 
 void SessionRegistry::disconnected(const std::shared_ptr<SessionLink>& session) {
@@ -67,9 +71,19 @@ std::vector<BoundResource> SessionRegistry::resources(const Jid& bare) const {
   return account == accounts_.end() ? std::vector<BoundResource>{} : account->second;
 }
 
-std::vector<std::shared_ptr<SessionLink>> SessionRegistry::all() const {
+void SessionRegistry::shut_down() {
+  std::vector<std::shared_ptr<SessionLink>> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    shutting_down_ = true;
+    sessions.assign(connected_.begin(), connected_.end());
+  }
+  for (const auto& session : sessions) session->terminate(StreamError("system-shutdown"));
+}
+
+std::size_t SessionRegistry::connection_count() const {
   std::lock_guard lock(mutex_);
-  return {connected_.begin(), connected_.end()};
+  return connected_.size();
 }
 
 }  // namespace tern::xmpp

@@ -33,6 +33,7 @@ struct BoundResource {
 
 class SessionRegistry {
 public:
+  // During shutdown a newly connected session is terminated at once with <system-shutdown/>.
   void connected(const std::shared_ptr<SessionLink>& session);
   void disconnected(const std::shared_ptr<SessionLink>& session);
 
@@ -45,12 +46,15 @@ public:
   std::shared_ptr<SessionLink> find(const Jid& full) const;
   std::vector<BoundResource> resources(const Jid& bare) const;
 
-  // Every connected session, for shutdown.
-  std::vector<std::shared_ptr<SessionLink>> all() const;
+  // RFC 6120 §4.9.3.20: every connected session, and any that connects from now on, ends with
+  // <system-shutdown/>.
+  void shut_down();
+  std::size_t connection_count() const;
 
 private:
   mutable std::mutex mutex_;
   std::unordered_set<std::shared_ptr<SessionLink>> connected_;
+  bool shutting_down_ = false;
   std::unordered_map<Jid, std::vector<BoundResource>> accounts_;  // by bare JID
 };
 

@@ -312,11 +312,15 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
       stream_->send(error_reply(stanza, StanzaError::bad_request("an IQ request carries exactly one child element")));
       co_return;
     }
-    if (request && stanza.child("session", ns::session) && !stanza.attribute("to")) {
+    // RFC 3921 §3: addressed to the server (or, as many clients do, to nobody); a no-op now.
+    const std::string* to = stanza.attribute("to");
+    if (request && stanza.child("session", ns::session) &&
+        (!to || *to == domain_ || *to == jid_.bare_string())) {
       xml::Element result("iq", std::string(ns::client));
       result.set_attribute("id", stanza.attribute_or("id"));
+      if (to) result.set_attribute("from", *to);
       result.set_attribute("type", "result");
-      stream_->send(result);  // RFC 3921 §3: a no-op now
+      stream_->send(result);
       co_return;
     }
   } else if (stanza.name() == "message") {

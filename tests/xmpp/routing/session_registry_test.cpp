@@ -38,13 +38,25 @@ TEST(SessionRegistry, PriorityIsPerResource) {
   EXPECT_EQ(registry.resources(jid.bare()).at(0).priority, 7);
 }
 
-TEST(SessionRegistry, ConnectedSessionsAreListedUntilDisconnected) {
+TEST(SessionRegistry, ShutdownTerminatesEverySessionAndLateArrivals_Rfc6120Section4_9_3_20) {
+  class CountingSession final : public SessionLink {
+  public:
+    void deliver(xml::SharedElement) override {}
+    void terminate(StreamError error) override { conditions.push_back(error.condition()); }
+    std::vector<std::string> conditions;
+  };
   SessionRegistry registry;
-  auto session = std::make_shared<NullSession>();
-  registry.connected(session);
-  EXPECT_EQ(registry.all().size(), 1u);
-  registry.disconnected(session);
-  EXPECT_TRUE(registry.all().empty());
+  auto early = std::make_shared<CountingSession>();
+  registry.connected(early);
+  EXPECT_EQ(registry.connection_count(), 1u);
+  registry.shut_down();
+  auto late = std::make_shared<CountingSession>();
+  registry.connected(late);
+  EXPECT_EQ(early->conditions, std::vector<std::string>{"system-shutdown"});
+  EXPECT_EQ(late->conditions, std::vector<std::string>{"system-shutdown"});
+  registry.disconnected(early);
+  registry.disconnected(late);
+  EXPECT_EQ(registry.connection_count(), 0u);
 }
 
 }  // namespace
