@@ -72,43 +72,44 @@ xmpp::Jid account_of(const std::string& text, const server::Config& config) {
   return *jid;
 }
 
-int user_add(const Options& options) {
+// Runs `change(store, account)` for the account named on the command line.
+template <typename Change>
+int with_account(const Options& options, Change change) {
   auto config = config_of(options);
   auto account = account_of(options.jid, config);
   auto database = server::open_database(config);
   features::accounts::AccountStore store(*database);
-  if (!store.create(account, read_password(options.password))) {
-    std::cerr << account.bare_string() << " already exists\n";
+  return change(store, account);
+}
+
+// "created alice@localhost" (exit 0) or "alice@localhost already exists" (exit 1).
+int report(bool done, const xmpp::Jid& account, std::string_view success, std::string_view failure) {
+  if (!done) {
+    std::cerr << account.bare_string() << ' ' << failure << '\n';
     return 1;
   }
-  std::cout << "created " << account.bare_string() << '\n';
+  std::cout << success << ' ' << account.bare_string() << '\n';
   return 0;
+}
+
+int user_add(const Options& options) {
+  return with_account(options, [&](auto& store, const xmpp::Jid& account) {
+    return report(store.create(account, read_password(options.password)), account, "created",
+                  "already exists");
+  });
 }
 
 int user_passwd(const Options& options) {
-  auto config = config_of(options);
-  auto account = account_of(options.jid, config);
-  auto database = server::open_database(config);
-  features::accounts::AccountStore store(*database);
-  if (!store.set_password(account, read_password(options.password))) {
-    std::cerr << account.bare_string() << " does not exist\n";
-    return 1;
-  }
-  std::cout << "changed the password of " << account.bare_string() << '\n';
-  return 0;
+  return with_account(options, [&](auto& store, const xmpp::Jid& account) {
+    return report(store.set_password(account, read_password(options.password)), account,
+                  "changed the password of", "does not exist");
+  });
 }
 
 int user_del(const Options& options) {
-  auto config = config_of(options);
-  auto account = account_of(options.jid, config);
-  auto database = server::open_database(config);
-  features::accounts::AccountStore store(*database);
-  if (!store.remove(account)) {
-    std::cerr << account.bare_string() << " does not exist\n";
-    return 1;
-  }
-  std::cout << "deleted " << account.bare_string() << '\n';
-  return 0;
+  return with_account(options, [&](auto& store, const xmpp::Jid& account) {
+    return report(store.remove(account), account, "deleted", "does not exist");
+  });
 }
 
 int user_list(const Options& options) {
