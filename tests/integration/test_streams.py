@@ -198,6 +198,26 @@ def test_non_stanza_element_after_binding_is_unsupported_stanza_type(server, ele
     client.expect_stream_error("unsupported-stanza-type")
 
 
+@pytest.mark.parametrize("bound", [False, True])
+def test_stream_namespace_element_other_than_an_error_is_bad_format(server, bound):
+    if bound:
+        client = server.login("alice")
+    else:
+        client = server.client()
+        client.open()
+    client.send("<stream:features/>")
+    client.expect_stream_error("bad-format")
+
+
+def test_client_stream_error_ends_the_stream_without_an_answer(server):
+    client = server.login("alice")
+    client.send("<stream:error><undefined-condition "
+                "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>")
+    assert client.collect(1.0) == []
+    assert client.server_closed()
+    assert client.stream_closed
+
+
 @pytest.mark.parametrize("from_", ["bob@localhost", "bob@localhost/x", "alice@localhost/other",
                                    "localhost", "alice@example.org"])
 def test_foreign_from_is_invalid_from(server, from_):

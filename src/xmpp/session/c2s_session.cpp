@@ -140,9 +140,21 @@ asio::awaitable<transport::Inbound> C2SSession::next() {
 
 asio::awaitable<xml::Element> C2SSession::next_element() {
   auto inbound = co_await next();
-  if (auto* element = std::get_if<xml::Element>(&inbound)) co_return std::move(*element);
+  auto* element = std::get_if<xml::Element>(&inbound);
   // A closing tag ends the session quietly; a second header cannot occur in one document.
-  throw transport::StreamFailure(transport::Failure::io_error, "closed by the client");
+  if (!element) throw transport::StreamFailure(transport::Failure::io_error, "closed by the client");
+  if (element->xmlns() == ns::streams) {
+    // §4.9: the client's own stream error ends the stream; it is not answered with another.
+    if (element->name() == "error") {
+      auto conditions = element->child_elements();
+      throw transport::StreamFailure(
+          transport::Failure::io_error,
+          "the client sent a stream error" +
+              (conditions.empty() ? std::string() : " <" + conditions.front()->name() + "/>"));
+    }
+    throw StreamErrorRaised{StreamError("bad-format", "unexpected <stream:" + element->name() + "/>")};
+  }
+  co_return std::move(*element);
 }
 
 asio::awaitable<void> C2SSession::open_stream() {
@@ -276,13 +288,11 @@ void C2SSession::bind(const xml::Element& iq) {
   log_info("bound");
 }
 
+// Ends when the client closes the stream (next_element() throws) or on a stream error.
 asio::awaitable<void> C2SSession::serve() {
   while (true) {
-    auto inbound = co_await next();
-    if (std::holds_alternative<transport::StreamClosed>(inbound)) co_return;
-    if (auto* element = std::get_if<xml::Element>(&inbound)) {
-      co_await handle_stanza(std::move(*element));
-    }
+    auto stanza = co_await next_element();
+    co_await handle_stanza(std::move(stanza));
   }
 }
 

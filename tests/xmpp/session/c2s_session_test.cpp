@@ -58,6 +58,21 @@ TEST_F(C2SSessionTest, NonStanzaIsUnsupportedStanzaType_Rfc6120Section4_9_3_24) 
   EXPECT_EQ(stream_error(romeo.receive()), "unsupported-stanza-type");
 }
 
+TEST_F(C2SSessionTest, StreamElementOtherThanAnErrorIsBadFormat_Rfc6120Section4_9_3_1) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<features xmlns='http://etherx.jabber.org/streams'/>");
+  EXPECT_EQ(stream_error(romeo.receive()), "bad-format");
+  EXPECT_TRUE(romeo.is_closed());
+}
+
+TEST_F(C2SSessionTest, ClientStreamErrorEndsTheStreamUnanswered_Rfc6120Section4_9) {
+  auto client = server.connect("localhost");
+  client.send("<error xmlns='http://etherx.jabber.org/streams'>"
+              "<system-shutdown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></error>");
+  EXPECT_TRUE(client.is_closed());
+  EXPECT_TRUE(client.stream().sent.empty());
+}
+
 TEST_F(C2SSessionTest, IqRequestWithTwoPayloadsIsBadRequest_Rfc6120Section8_2_3) {
   auto romeo = server.login("romeo@localhost/orchard");
   romeo.send("<iq type='get' id='two' to='localhost'><ping xmlns='urn:xmpp:ping'/><x xmlns='urn:x'/></iq>");
