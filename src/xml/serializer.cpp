@@ -88,10 +88,6 @@ std::string serialize(const Element& element, const Scope& scope) {
   return out;
 }
 
-std::size_t serialized_size(const Element& element, const Scope& scope) {
-  return serialize(element, scope).size();
-}
-
 std::string open_tag(std::string_view qualified_name, const Attributes& attributes) {
   std::string out = "<";
   out += qualified_name;

@@ -26,7 +26,6 @@ void escape_attribute(std::string& out, std::string_view value);
 
 std::string serialize(const Element& element, const Scope& scope = {});
 void serialize_to(std::string& out, const Element& element, const Scope& scope = {});
-std::size_t serialized_size(const Element& element, const Scope& scope = {});
 
 // A start tag that stays open (a stream header); attributes are written in their order.
 std::string open_tag(std::string_view qualified_name, const Attributes& attributes);
