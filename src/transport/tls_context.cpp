@@ -37,6 +37,21 @@ FilePtr open_for_writing(const std::filesystem::path& path, mode_t mode) {
   return file;
 }
 
+// XEP-0368 §3: clients of direct TLS announce the ALPN protocol "xmpp-client". Confirm it when
+// offered; a client offering only other protocols (h2, http/1.1) is not refused, since the
+// stream itself tells soon enough what it speaks.
+int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in,
+                unsigned int in_length, void*) {
+  static constexpr unsigned char xmpp_client[] = "\x0bxmpp-client";
+  unsigned char* selected = nullptr;
+  if (SSL_select_next_proto(&selected, out_length, xmpp_client, sizeof xmpp_client - 1, in,
+                            in_length) != OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_NOACK;
+  }
+  *out = selected;
+  return SSL_TLSEXT_ERR_OK;
+}
+
 }  // namespace
 
 boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& certificate,
@@ -51,6 +66,7 @@ boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& c
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   // Idle XMPP sessions are the common case: give their read/write buffers back to the allocator.
   SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
   boost::system::error_code ec;
   context.use_certificate_chain_file(certificate.string(), ec);
   if (ec) throw std::runtime_error("cannot use TLS certificate " + certificate.string() + ": " + ec.message());

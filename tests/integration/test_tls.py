@@ -154,3 +154,15 @@ def test_optional_tls_stanza_before_authentication_is_not_authorized(optional_tl
     client.send("<message to='bob@localhost'><body>hi</body></message>")
     client.expect_stream_error("not-authorized")
 
+
+
+@pytest.mark.parametrize("offered, selected", [(["xmpp-client"], "xmpp-client"),
+                                               (["h2", "xmpp-client"], "xmpp-client"),
+                                               (["h2"], None)])
+def test_direct_tls_confirms_the_xmpp_client_alpn_protocol(server, offered, selected):
+    # XEP-0368 §3: "xmpp-client" is confirmed; other protocols are simply not acknowledged.
+    context = insecure_context()
+    context.set_alpn_protocols(offered)
+    with socket.create_connection(("127.0.0.1", server.direct_tls_port), timeout=5) as sock:
+        with context.wrap_socket(sock, server_hostname=DOMAIN) as tls:
+            assert tls.selected_alpn_protocol() == selected
