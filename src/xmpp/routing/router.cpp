@@ -81,7 +81,7 @@ asio::awaitable<void> Router::route(xml::Element stanza) {
     co_return;
   }
   if (!serves(to->domainpart())) {
-    // TODO(#2): server-to-server; until then no remote domain is reachable.
+    // No server-to-server yet (RFC 6120 §10.4.3): no remote domain is reachable.
     bounce(stanza, StanzaError::remote_server_not_found());
     co_return;
   }
