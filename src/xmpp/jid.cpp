@@ -1,6 +1,8 @@
 // XMPP addresses (RFC 6122): splitting, stringprep via libidn, IDNA label checks (RFC 3490).
 #include "xmpp/jid.hpp"
 
+#include "xmpp/utf8.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <punycode.h>
@@ -19,48 +21,10 @@ constexpr std::size_t max_jid_bytes = 3071;   // RFC 6122 §2.1
 constexpr std::size_t max_label_bytes = 63;   // RFC 3490 §4.1 step 8 (ToASCII output)
 constexpr std::string_view ace_prefix = "xn--";
 
-// Strict RFC 3629 decoding: overlong forms, surrogates and code points above U+10FFFF are
-// rejected. U+0000 is rejected too: libidn reads NUL-terminated strings, so an embedded NUL would
-// silently cut the text short.
-std::optional<std::vector<std::uint32_t>> decode_utf8(std::string_view text) {
-  std::vector<std::uint32_t> code_points;
-  code_points.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::uint32_t code_point = 0;
-    std::size_t continuation = 0;
-    std::uint32_t minimum = 0;
-    if (lead < 0x80) {
-      code_point = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      code_point = lead & 0x1F;
-      continuation = 1;
-      minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      code_point = lead & 0x0F;
-      continuation = 2;
-      minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      code_point = lead & 0x07;
-      continuation = 3;
-      minimum = 0x10000;
-    } else {
-      return std::nullopt;
-    }
-    if (text.size() - i - 1 < continuation) return std::nullopt;
-    for (std::size_t k = 1; k <= continuation; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if ((byte & 0xC0) != 0x80) return std::nullopt;
-      code_point = (code_point << 6) | (byte & 0x3F);
-    }
-    if (code_point == 0 || code_point < minimum || code_point > 0x10FFFF ||
-        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
-      return std::nullopt;
-    }
-    code_points.push_back(code_point);
-    i += continuation + 1;
-  }
-  return code_points;
+// Well-formed UTF-8 without U+0000: libidn reads NUL-terminated strings, so an embedded NUL
+// would silently cut the text short.
+bool is_preparable(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && is_valid_utf8(text);
 }
 
 // Runs one stringprep profile with unassigned code points forbidden: JIDs are identifiers that get
@@ -68,7 +32,7 @@ std::optional<std::vector<std::uint32_t>> decode_utf8(std::string_view text) {
 std::optional<std::string> prepare(std::string_view text, const Stringprep_profile* profile) {
   // No valid part needs more input than a whole JID holds. The bound matters: libidn's NFKC takes
   // time quadratic in the length of a run of combining marks.
-  if (text.size() > max_jid_bytes || !decode_utf8(text)) return std::nullopt;
+  if (text.size() > max_jid_bytes || !is_preparable(text)) return std::nullopt;
   // libidn prepares in place and returns STRINGPREP_TOO_SMALL_BUFFER when the result (plus NUL)
   // does not fit. With room for max_part_bytes that can only mean the result is too long anyway,
   // so there is nothing to retry.
@@ -123,11 +87,14 @@ std::optional<std::string> prepare_label(std::string_view label) {
 // RFC 3490 §3.1: U+3002, U+FF0E and U+FF61 separate labels just as '.' does. Replacing whole
 // sequences is safe on valid UTF-8, where no sequence can start inside another.
 std::string with_ascii_dots(std::string_view text) {
-  std::string result(text);
-  for (const std::string_view dot : {"\u3002", "\uFF0E", "\uFF61"}) {
-    for (auto at = result.find(dot); at != std::string::npos; at = result.find(dot, at + 1)) {
-      result.replace(at, dot.size(), ".");
-    }
+  static constexpr std::string_view dots[] = {"\u3002", "\uFF0E", "\uFF61"};
+  std::string result;
+  result.reserve(text.size());
+  while (!text.empty()) {
+    auto dot = std::find_if(std::begin(dots), std::end(dots),
+                            [&](std::string_view d) { return text.starts_with(d); });
+    result += dot == std::end(dots) ? text.front() : '.';
+    text.remove_prefix(dot == std::end(dots) ? 1 : dot->size());
   }
   return result;
 }
@@ -149,7 +116,7 @@ std::optional<std::string> resourceprep(std::string_view text) {
 }
 
 std::optional<std::string> nameprep(std::string_view text) {
-  if (text.size() > max_jid_bytes || !decode_utf8(text)) return std::nullopt;
+  if (text.size() > max_jid_bytes || !is_preparable(text)) return std::nullopt;
   std::string domain = with_ascii_dots(text);
   // RFC 6122 §2.2: the final dot goes before any other canonicalisation.
   if (!domain.empty() && domain.back() == '.') domain.pop_back();

@@ -2,6 +2,7 @@
 #include "xmpp/negotiation/plain.hpp"
 
 #include "xmpp/negotiation/scram.hpp"
+#include "xmpp/utf8.hpp"
 
 namespace tern::xmpp::sasl {
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "xmpp/negotiation/base64.hpp"
+#include "xmpp/utf8.hpp"
 
 namespace tern::xmpp::sasl {
 
@@ -167,41 +168,6 @@ bool is_clean_text(std::string_view message) {
 
 std::string_view mechanism_name(ScramHash hash) {
   return hash == ScramHash::sha1 ? "SCRAM-SHA-1" : "SCRAM-SHA-256";
-}
-
-bool is_valid_utf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    char32_t code_point = 0;
-    char32_t minimum = 0;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((lead & 0xe0) == 0xc0) {
-      length = 2, code_point = lead & 0x1f, minimum = 0x80;
-    } else if ((lead & 0xf0) == 0xe0) {
-      length = 3, code_point = lead & 0x0f, minimum = 0x800;
-    } else if ((lead & 0xf8) == 0xf0) {
-      length = 4, code_point = lead & 0x07, minimum = 0x10000;
-    } else {
-      return false;
-    }
-    if (text.size() - i < length) return false;
-    for (std::size_t j = 1; j < length; ++j) {
-      const auto continuation = static_cast<unsigned char>(text[i + j]);
-      if ((continuation & 0xc0) != 0x80) return false;
-      code_point = code_point << 6 | (continuation & 0x3f);
-    }
-    if (code_point < minimum || code_point > 0x10ffff ||
-        (code_point >= 0xd800 && code_point <= 0xdfff)) {
-      return false;
-    }
-    i += length;
-  }
-  return true;
 }
 
 std::optional<std::string> saslprep(std::string_view text) {

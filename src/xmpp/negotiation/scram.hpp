@@ -23,10 +23,6 @@ struct ScramCredentials {
   std::string server_key;  // raw bytes: HMAC(SaltedPassword, "Server Key")
 };
 
-// Whether text is well-formed UTF-8 (RFC 3629 §4: no overlong forms, surrogates or code points
-// above U+10FFFF). U+0000 counts as well-formed; callers that forbid it check separately.
-bool is_valid_utf8(std::string_view text);
-
 // SASLprep (RFC 4013) for stored strings: unassigned code points are rejected. nullopt when the
 // text is not valid UTF-8 or contains prohibited characters; "" stays "".
 std::optional<std::string> saslprep(std::string_view text);

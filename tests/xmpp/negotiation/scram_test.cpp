@@ -488,22 +488,5 @@ TEST(SaslprepTest, RejectsProhibitedAndInvalid) {
   EXPECT_EQ(saslprep("\u0221"), std::nullopt);   // U+0221, unassigned in 3.2
 }
 
-TEST(Utf8Test, ChecksWellFormedness) {
-  EXPECT_TRUE(is_valid_utf8(""));
-  EXPECT_TRUE(is_valid_utf8("ascii"));
-  EXPECT_TRUE(is_valid_utf8("\u20ac"));
-  EXPECT_TRUE(is_valid_utf8("\U0001f600"));
-  EXPECT_TRUE(is_valid_utf8("\U0010ffff"));
-  EXPECT_TRUE(is_valid_utf8("a\0b"s));
-  EXPECT_FALSE(is_valid_utf8("\x80"));                  // lone continuation byte
-  EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));              // overlong
-  EXPECT_FALSE(is_valid_utf8("\xe0\x80\xaf"));          // overlong
-  EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));          // surrogate
-  EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));      // above U+10FFFF
-  EXPECT_FALSE(is_valid_utf8("\xe2\x82"));              // truncated
-  EXPECT_FALSE(is_valid_utf8("\xe2\x82z"));             // bad continuation
-  EXPECT_FALSE(is_valid_utf8("\xf8\x88\x80\x80\x80"));  // five-byte form
-}
-
 }  // namespace
 }  // namespace tern::xmpp::sasl
