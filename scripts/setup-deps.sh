@@ -11,7 +11,7 @@ PACKAGES=(
   libboost1.81-dev
   libssl-dev libexpat1-dev libsqlite3-dev libidn-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
-  libmysqlcppconn7v5
+  libmysqlcppconn7v5 mariadb-server mariadb-client
   python3 python3-slixmpp python3-pytest openssl
 )
 all_installed() {

@@ -12,6 +12,12 @@ step "build (build/, RelWithDebInfo)"
 cmake -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build
 
+step "private MariaDB for the MySQL backend's tests"
+export TERN_DB_DIR=${TMPDIR:-/tmp}/tern-test-mariadb-$$
+trap 'bash scripts/test-mariadb.sh wipe || true' EXIT
+eval "$(bash scripts/test-mariadb.sh start)"
+export TERN_REQUIRE_MYSQL=1  # store tests fail instead of skipping MySQL
+
 step "unit and integration tests"
 ctest --test-dir build --output-on-failure --no-tests=error -j2
 

@@ -17,7 +17,8 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"server", {"domains", "data_dir", "threads"}},
     {"listen", {"c2s", "c2s_direct_tls"}},
     {"tls", {"certificate", "key", "require_c2s_encryption"}},
-    {"storage", {"backend", "sqlite_path"}},
+    {"storage", {"backend", "sqlite_path", "mysql"}},
+    {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
     {"limits",
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms"}},
@@ -36,8 +37,16 @@ void check_keys(const toml::table& root) {
     const auto* entries = node.as_table();
     if (!entries) bad(table, "must be a table ([" + table + "])");
     for (const auto& [key, value] : *entries) {
-      if (!known->second.contains(std::string(key.str()))) {
-        bad(table + "." + std::string(key.str()), "unknown key");
+      std::string path = table + "." + std::string(key.str());
+      if (!known->second.contains(std::string(key.str()))) bad(path, "unknown key");
+      if (auto nested = known_keys.find(path); nested != known_keys.end()) {
+        const auto* subtable = value.as_table();
+        if (!subtable) bad(path, "must be a table ([" + path + "])");
+        for (const auto& [subkey, subvalue] : *subtable) {
+          if (!nested->second.contains(std::string(subkey.str()))) {
+            bad(path + "." + std::string(subkey.str()), "unknown key");
+          }
+        }
       }
     }
   }
@@ -135,9 +144,20 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   config.require_c2s_encryption =
       get<bool>(root, "tls.require_c2s_encryption", "true or false").value_or(true);
   if (auto backend = get<std::string>(root, "storage.backend", "a string")) {
-    if (*backend != "sqlite") bad("storage.backend", "must be \"sqlite\"");
+    if (*backend != "sqlite" && *backend != "mysql") {
+      bad("storage.backend", "must be \"sqlite\" or \"mysql\"");
+    }
     config.backend = *backend;
   }
+  auto& mysql = config.mysql;
+  mysql.host = get<std::string>(root, "storage.mysql.host", "a string").value_or(mysql.host);
+  mysql.port = static_cast<unsigned>(get_integer(root, "storage.mysql.port", 3306, 1, 65535));
+  mysql.socket = get<std::string>(root, "storage.mysql.socket", "a path").value_or("");
+  mysql.user = get<std::string>(root, "storage.mysql.user", "a string").value_or(mysql.user);
+  mysql.password = get<std::string>(root, "storage.mysql.password", "a string").value_or("");
+  mysql.database =
+      get<std::string>(root, "storage.mysql.database", "a string").value_or(mysql.database);
+  config.pool_size = static_cast<unsigned>(get_integer(root, "storage.mysql.pool_size", 4, 1, 256));
   if (auto sqlite = get<std::string>(root, "storage.sqlite_path", "a path")) config.sqlite_path = *sqlite;
 
   config.max_stanza_bytes = static_cast<std::size_t>(

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/mysql_connection.hpp"
+
 namespace tern::server {
 
 class ConfigError : public std::runtime_error {
@@ -35,8 +37,10 @@ struct Config {
   std::filesystem::path key;
   bool require_c2s_encryption = true;
   // [storage]
-  std::string backend = "sqlite";
+  std::string backend = "sqlite";    // or "mysql" (MySQL 8, MariaDB 10.11)
   std::filesystem::path sqlite_path;  // empty: data_dir/tern.sqlite
+  storage::MysqlSettings mysql;       // [storage.mysql]
+  unsigned pool_size = 4;             // database connections and storage threads
   // [limits]
   std::size_t max_stanza_bytes = 256 * 1024;
   std::size_t max_stanza_depth = 32;

@@ -126,7 +126,7 @@ int user_list(const Options& options) {
 int db_migrate(const Options& options) {
   auto config = config_of(options);
   auto database = server::open_database(config, false);
-  auto applied = server::migrate_database(*database);
+  auto applied = server::migrate_database(config, *database);
   for (const auto& name : applied) std::cout << "applied " << name << '\n';
   if (applied.empty()) std::cout << "the schema is up to date\n";
   return 0;

@@ -121,8 +121,7 @@ int Server::run() {
 
   std::string domains;
   for (const auto& domain : config_.domains) domains += (domains.empty() ? "" : ", ") + domain;
-  spdlog::info("Tern serving {} (storage: {} {})", domains, config_.backend,
-               config_.database_path().string());
+  spdlog::info("Tern serving {} (storage: {})", domains, database_name(config_));
 
   unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> workers;

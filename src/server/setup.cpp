@@ -8,23 +8,41 @@
 #include <thread>
 
 #include "storage/migrations.hpp"
+#include "storage/mysql_connection.hpp"
 #include "storage/sqlite_connection.hpp"
 #include "transport/tls_context.hpp"
 #include "xmpp/random_id.hpp"
 
 namespace tern::server {
 
-std::vector<std::string> migrate_database(storage::Database& database) {
-  return storage::migrate(database, storage::sqlite_migrations());
+std::vector<std::string> migrate_database(const Config& config, storage::Database& database) {
+  return storage::migrate(database, config.backend == "mysql" ? storage::mysql_migrations()
+                                                              : storage::sqlite_migrations());
+}
+
+std::string database_name(const Config& config) {
+  if (config.backend != "mysql") return "sqlite " + config.database_path().string();
+  const auto& mysql = config.mysql;
+  return "mysql " + mysql.user + "@" +
+         (mysql.socket.empty() ? mysql.host + ":" + std::to_string(mysql.port) : mysql.socket) +
+         "/" + mysql.database;
 }
 
 std::unique_ptr<storage::Database> open_database(const Config& config, bool migrate) {
-  auto path = config.database_path();
-  auto database = std::make_unique<storage::Database>(
-      [path] { return std::make_unique<storage::SqliteConnection>(path); }, 2);
+  std::unique_ptr<storage::Database> database;
+  if (config.backend == "mysql") {
+    database = std::make_unique<storage::Database>(
+        [settings = config.mysql] { return std::make_unique<storage::MysqlConnection>(settings); },
+        config.pool_size);
+  } else {
+    // SQLite serialises writers anyway: two storage threads are plenty.
+    database = std::make_unique<storage::Database>(
+        [path = config.database_path()] { return std::make_unique<storage::SqliteConnection>(path); },
+        2);
+  }
   if (migrate) {
-    for (const auto& name : migrate_database(*database)) {
-      spdlog::info("database {}: applied schema {}", path.string(), name);
+    for (const auto& name : migrate_database(config, *database)) {
+      spdlog::info("database {}: applied schema {}", database_name(config), name);
     }
   }
   return database;

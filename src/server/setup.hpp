@@ -13,8 +13,10 @@ namespace tern::server {
 
 // Opens the configured backend; `migrate` applies pending schema files (logged).
 std::unique_ptr<storage::Database> open_database(const Config& config, bool migrate = true);
-// Applies pending schema files; returns their names.
-std::vector<std::string> migrate_database(storage::Database& database);
+// Applies pending schema files of the configured backend; returns their names.
+std::vector<std::string> migrate_database(const Config& config, storage::Database& database);
+// "sqlite data/tern.sqlite" or "mysql tern@127.0.0.1:3306/tern", for logs.
+std::string database_name(const Config& config);
 
 // With no certificate configured, one is generated into data_dir/tls the first time.
 boost::asio::ssl::context open_tls_context(const Config& config);

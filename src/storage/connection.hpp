@@ -39,6 +39,8 @@ public:
   virtual void begin() = 0;
   virtual void commit() = 0;
   virtual void rollback() = 0;
+  // False once the server has gone away under this connection: the pool drops it.
+  virtual bool is_usable() const { return true; }
 };
 
 }  // namespace tern::storage

@@ -61,14 +61,16 @@ private:
     }
   }
 
-  // The connection goes back to the pool also when f throws: a failed statement (a constraint,
-  // a rolled-back transaction) leaves it usable.
+  // The connection goes back to the pool also when f throws, unless the server went away under
+  // it: a failed statement (a constraint, a rolled-back transaction) leaves it usable.
   template <typename F>
   auto with_connection(F& f) {
     struct Lease {
       Database& database;
       std::unique_ptr<Connection> connection;
-      ~Lease() { database.checkin(std::move(connection)); }
+      ~Lease() {
+        if (connection->is_usable()) database.checkin(std::move(connection));
+      }
     } lease{*this, checkout()};
     return f(*lease.connection);
   }

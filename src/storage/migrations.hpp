@@ -17,6 +17,7 @@ struct Migration {
 };
 
 std::span<const Migration> sqlite_migrations();  // generated from sql/sqlite
+std::span<const Migration> mysql_migrations();   // generated from sql/mysql
 
 // Applies what has not run yet, each in its own transaction; returns the names applied.
 // Blocking: for start-up and the command line.

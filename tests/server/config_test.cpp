@@ -67,10 +67,24 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
             "limits.max_stanza_bytes: must be between 1024 and 67108864");
   EXPECT_EQ(error_of("[server]\ndomains = [\"a b\"]\n"), "server.domains: \"a b\" is not a valid domain name");
   EXPECT_EQ(error_of("[listen]\nc2s = \"5222\"\n").substr(0, 11), "listen.c2s:");
-  EXPECT_EQ(error_of("[storage]\nbackend = \"oracle\"\n"), "storage.backend: must be \"sqlite\"");
+  EXPECT_EQ(error_of("[storage]\nbackend = \"oracle\"\n"),
+            "storage.backend: must be \"sqlite\" or \"mysql\"");
   EXPECT_EQ(error_of("[tls]\ncertificate = \"/c.pem\"\n"),
             "tls.key: tls.certificate and tls.key are set together or not at all");
   EXPECT_NE(error_of("[server\n").find(":1:"), std::string::npos);  // file:line:column
+}
+
+TEST_F(ConfigTest, MysqlSettingsAreReadAndCheckedByKeyPath) {
+  auto config = load(
+      "[storage]\nbackend = \"mysql\"\n[storage.mysql]\nsocket = \"/run/mysqld/mysqld.sock\"\n"
+      "user = \"xmpp\"\npassword = \"pw\"\ndatabase = \"chat\"\npool_size = 8\n");
+  EXPECT_EQ(config.backend, "mysql");
+  EXPECT_EQ(config.mysql.socket, "/run/mysqld/mysqld.sock");
+  EXPECT_EQ(config.mysql.user, "xmpp");
+  EXPECT_EQ(config.mysql.database, "chat");
+  EXPECT_EQ(config.pool_size, 8u);
+  EXPECT_EQ(error_of("[storage.mysql]\nhots = \"x\"\n"), "storage.mysql.hots: unknown key");
+  EXPECT_EQ(error_of("[storage.mysql]\nport = 0\n"), "storage.mysql.port: must be between 1 and 65535");
 }
 
 TEST_F(ConfigTest, EmptyListenAddressDisablesTheListener) {

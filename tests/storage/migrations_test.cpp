@@ -11,28 +11,28 @@
 #include <set>
 
 #include "storage/sqlite_connection.hpp"
+#include "support/database_test.hpp"
 
 namespace tern::storage {
 namespace {
 
-Database in_memory_database() {
-  // One connection: every ":memory:" connection would be a database of its own.
-  return Database([] { return std::make_unique<SqliteConnection>(":memory:"); }, 1);
-}
+class MigrationsTest : public testing::DatabaseTest {};
 
-TEST(Migrations, ApplyOnceAndRecordTheirVersions) {
-  auto database = in_memory_database();
-  auto first = migrate(database, sqlite_migrations());
-  EXPECT_EQ(first.size(), sqlite_migrations().size());
-  EXPECT_TRUE(migrate(database, sqlite_migrations()).empty());
-  auto rows = database.run_blocking(
+TEST_P(MigrationsTest, ApplyOnceAndRecordTheirVersions) {
+  auto first = migrate(database(), migrations());
+  EXPECT_EQ(first.size(), migrations().size());
+  EXPECT_TRUE(migrate(database(), migrations()).empty());
+  auto rows = database().run_blocking(
       [](Connection& c) { return c.query("SELECT version FROM schema_version ORDER BY version"); });
-  ASSERT_EQ(rows.size(), sqlite_migrations().size());
+  ASSERT_EQ(rows.size(), migrations().size());
   EXPECT_EQ(rows[0].integer(0), 1);
 }
 
-TEST(Migrations, AFailingMigrationLeavesNothingBehind) {
-  auto database = in_memory_database();
+TERN_FOR_EACH_BACKEND(MigrationsTest);
+
+// SQLite only: MySQL commits DDL implicitly, so a failing schema file can leave part of itself.
+TEST(Migrations, AFailingSqliteMigrationLeavesNothingBehind) {
+  Database database([] { return std::make_unique<SqliteConnection>(":memory:"); }, 1);
   const Migration broken[] = {{1, "broken", "CREATE TABLE t (a INTEGER); THIS IS NOT SQL;"}};
   EXPECT_THROW(migrate(database, broken), DatabaseError);
   auto tables = database.run_blocking([](Connection& c) {
