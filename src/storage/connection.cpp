@@ -3,6 +3,10 @@
 
 namespace tern::storage {
 
+bool Row::is_null(std::size_t column) const {
+  return std::holds_alternative<std::monostate>(values_.at(column));
+}
+
 std::int64_t Row::integer(std::size_t column) const {
   const auto& value = values_.at(column);
   if (auto* number = std::get_if<std::int64_t>(&value)) return *number;

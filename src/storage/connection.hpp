@@ -16,6 +16,7 @@ using Value = std::variant<std::monostate, std::int64_t, std::string>;  // NULL,
 class Row {
 public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
+  bool is_null(std::size_t column) const;
   std::int64_t integer(std::size_t column) const;
   const std::string& text(std::size_t column) const;
 

@@ -62,7 +62,10 @@ private:
   }
 
   // The connection goes back to the pool also when f throws, unless the server went away under
-  // it: a failed statement (a constraint, a rolled-back transaction) leaves it usable.
+  // it: a failed statement (a constraint, a rolled-back transaction) leaves it usable. A lost
+  // connection (server restart, wait_timeout) is replaced and f tried once more: a read repeats
+  // harmlessly, and a transaction that lost its connection before COMMIT was acknowledged was
+  // rolled back by the server.
   template <typename F>
   auto with_connection(F& f) {
     struct Lease {
@@ -71,8 +74,15 @@ private:
       ~Lease() {
         if (connection->is_usable()) database.checkin(std::move(connection));
       }
-    } lease{*this, checkout()};
-    return f(*lease.connection);
+    };
+    for (int attempt = 0;; ++attempt) {
+      Lease lease{*this, checkout()};
+      try {
+        return f(*lease.connection);
+      } catch (const DatabaseError&) {
+        if (lease.connection->is_usable() || attempt > 0) throw;
+      }
+    }
   }
   std::unique_ptr<Connection> checkout();
   void checkin(std::unique_ptr<Connection> connection);

@@ -12,6 +12,17 @@ std::vector<std::string> migrate(Database& database, std::span<const Migration> 
         " version INTEGER NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL,"
         " applied_at BIGINT NOT NULL)");
   });
+  // A database a newer tern has migrated may hold data this one would misread or damage.
+  int known = migrations.empty() ? 0 : migrations.back().version;
+  auto newest = database.run_blocking([](Connection& connection) {
+    auto rows = connection.query("SELECT MAX(version) FROM schema_version");
+    return rows.empty() || rows[0].is_null(0) ? 0 : rows[0].integer(0);
+  });
+  if (newest > known) {
+    throw DatabaseError("the database schema is at version " + std::to_string(newest) +
+                        ", newer than this tern knows (" + std::to_string(known) +
+                        "): run the tern that migrated it, or a newer one");
+  }
   std::vector<std::string> applied;
   for (const auto& migration : migrations) {
     bool ran = database.transact_blocking([&](Connection& connection) {

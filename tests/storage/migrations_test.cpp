@@ -28,6 +28,21 @@ TEST_P(MigrationsTest, ApplyOnceAndRecordTheirVersions) {
   EXPECT_EQ(rows[0].integer(0), 1);
 }
 
+TEST_P(MigrationsTest, ADatabaseFromANewerTernIsRefused) {
+  migrate(database(), migrations());
+  database().run_blocking([](Connection& c) {
+    c.execute("INSERT INTO schema_version (version, name, applied_at) VALUES (9999, 'future', 0)");
+  });
+  try {
+    migrate(database(), migrations());
+    FAIL() << "no error";
+  } catch (const DatabaseError& error) {
+    EXPECT_NE(std::string(error.what()).find("schema is at version 9999, newer than this tern"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
 TERN_FOR_EACH_BACKEND(MigrationsTest);
 
 // SQLite only: MySQL commits DDL implicitly, so a failing schema file can leave part of itself.
