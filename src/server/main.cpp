@@ -14,6 +14,7 @@
 #include "server/server.hpp"
 #include "server/setup.hpp"
 #include "server/version.hpp"
+#include "storage/copy.hpp"
 #include "transport/tls_context.hpp"
 #include "xmpp/jid.hpp"
 
@@ -27,6 +28,7 @@ struct Options {
   std::optional<std::string> password;
   std::string domain;
   bool force = false;
+  std::filesystem::path copy_from, copy_to;
 };
 
 void add_config_option(CLI::App& command, Options& options) {
@@ -132,6 +134,19 @@ int db_migrate(const Options& options) {
   return 0;
 }
 
+int db_copy(const Options& options) {
+  auto from_config = server::load_config(options.copy_from);
+  auto to_config = server::load_config(options.copy_to);
+  auto from = server::open_database(from_config, false);
+  auto to = server::open_database(to_config, false);
+  auto copied = storage::copy_database(*from, server::schema_of(from_config), *to,
+                                       server::schema_of(to_config));
+  for (const auto& table : copied) std::cout << "copied " << table.rows << " rows of " << table.name << '\n';
+  std::cout << "from " << server::database_name(from_config) << " to "
+            << server::database_name(to_config) << '\n';
+  return 0;
+}
+
 int cert_generate(const Options& options) {
   auto config = config_of(options);
   auto certificate = config.certificate_path();
@@ -186,6 +201,12 @@ int main(int argc, char** argv) {
   auto* db = app.add_subcommand("db", "Database administration");
   db->require_subcommand(1);
   on(db->add_subcommand("migrate", "Apply pending schema migrations"), db_migrate);
+  auto* copy = db->add_subcommand("copy", "Copy all data into an empty database (e.g. SQLite to MySQL)");
+  copy->add_option("--from", options.copy_from, "Configuration of the source database")
+      ->required()->check(CLI::ExistingFile);
+  copy->add_option("--to", options.copy_to, "Configuration of the target database")
+      ->required()->check(CLI::ExistingFile);
+  copy->callback([&action] { action = db_copy; });
   auto* cert = app.add_subcommand("cert", "TLS certificates");
   cert->require_subcommand(1);
   on(cert->add_subcommand("generate", "Write a self-signed certificate for server.domains"), cert_generate)

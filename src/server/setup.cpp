@@ -15,9 +15,12 @@
 
 namespace tern::server {
 
+std::span<const storage::Migration> schema_of(const Config& config) {
+  return config.backend == "mysql" ? storage::mysql_migrations() : storage::sqlite_migrations();
+}
+
 std::vector<std::string> migrate_database(const Config& config, storage::Database& database) {
-  return storage::migrate(database, config.backend == "mysql" ? storage::mysql_migrations()
-                                                              : storage::sqlite_migrations());
+  return storage::migrate(database, schema_of(config));
 }
 
 std::string database_name(const Config& config) {

@@ -8,11 +8,14 @@
 
 #include "server/config.hpp"
 #include "storage/database.hpp"
+#include "storage/migrations.hpp"
 
 namespace tern::server {
 
 // Opens the configured backend; `migrate` applies pending schema files (logged).
 std::unique_ptr<storage::Database> open_database(const Config& config, bool migrate = true);
+// The schema files of the configured backend.
+std::span<const storage::Migration> schema_of(const Config& config);
 // Applies pending schema files of the configured backend; returns their names.
 std::vector<std::string> migrate_database(const Config& config, storage::Database& database);
 // "sqlite data/tern.sqlite" or "mysql tern@127.0.0.1:3306/tern", for logs.

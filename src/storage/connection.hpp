@@ -17,6 +17,7 @@ class Row {
 public:
   explicit Row(std::vector<Value> values) : values_(std::move(values)) {}
   bool is_null(std::size_t column) const;
+  const std::vector<Value>& values() const { return values_; }
   std::int64_t integer(std::size_t column) const;
   const std::string& text(std::size_t column) const;
 

@@ -1,6 +1,8 @@
 """The administration commands: user add/passwd/del/list, check-config, db migrate, cert generate."""
 
+import os
 import re
+import subprocess
 
 import pytest
 
@@ -197,3 +199,59 @@ def test_version_flag():
     result = run_tern("--version")
     assert result.returncode == 0
     assert re.fullmatch(r"\d+\.\d+\.\d+\S*", result.stdout.strip()), result.stdout
+
+
+# --- moving between backends
+
+
+def test_db_copy_moves_accounts_into_an_empty_database_once(tmp_path):
+    source, target = tmp_path / "source.toml", tmp_path / "target.toml"
+    source.write_text(render_toml({"server": {"data_dir": str(tmp_path / "source")}}))
+    target.write_text(render_toml({"server": {"data_dir": str(tmp_path / "target")}}))
+    for user in ("alice", "bob"):
+        added = run_tern("user", "add", f"{user}@localhost", "--password", "pw", "--config", source)
+        assert added.returncode == 0, added.stderr
+    copied = run_tern("db", "copy", "--from", source, "--to", target)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied 2 rows of accounts" in copied.stdout
+    assert "copied 4 rows of account_credentials" in copied.stdout
+    listed = run_tern("user", "list", "--config", target)
+    assert listed.stdout.split() == ["alice@localhost", "bob@localhost"]
+    again = run_tern("db", "copy", "--from", source, "--to", target)
+    assert again.returncode == 2
+    assert "the target's table accounts is not empty" in again.stderr
+
+
+@pytest.fixture
+def mysql_database():
+    """A fresh MariaDB database for one test (scripts/test-mariadb.sh provides the server)."""
+    if not os.environ.get("TERN_TEST_MYSQL_HOST"):
+        if os.environ.get("TERN_REQUIRE_MYSQL") == "1":
+            pytest.fail("TERN_REQUIRE_MYSQL=1 but no TERN_TEST_MYSQL_HOST")
+        pytest.skip("no MariaDB (eval \"$(bash scripts/test-mariadb.sh start)\")")
+    name = f"{os.environ.get('TERN_TEST_MYSQL_DB', 'tern_test')}_it_{os.getpid()}"
+    client = ["mariadb", "--no-defaults", "-h", os.environ["TERN_TEST_MYSQL_HOST"],
+              "-P", os.environ["TERN_TEST_MYSQL_PORT"], "-u", os.environ["TERN_TEST_MYSQL_USER"],
+              f"-p{os.environ['TERN_TEST_MYSQL_PASSWORD']}"]
+    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} "
+                             "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
+    yield {"host": os.environ["TERN_TEST_MYSQL_HOST"], "port": int(os.environ["TERN_TEST_MYSQL_PORT"]),
+           "user": os.environ["TERN_TEST_MYSQL_USER"],
+           "password": os.environ["TERN_TEST_MYSQL_PASSWORD"], "database": name}
+    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}"], check=True)
+
+
+def test_server_runs_on_mariadb_after_db_copy_from_sqlite(tmp_path, tern_factory, mysql_database):
+    source, target = tmp_path / "source.toml", tmp_path / "target.toml"
+    source.write_text(render_toml({"server": {"data_dir": str(tmp_path / "source")}}))
+    on_mysql = {"storage": {"backend": "mysql"}, "storage.mysql": mysql_database}
+    target.write_text(render_toml({"server": {"data_dir": str(tmp_path / "target")}, **on_mysql}))
+    added = run_tern("user", "add", "carol@localhost", "--password", "from-sqlite", "--config", source)
+    assert added.returncode == 0, added.stderr
+    copied = run_tern("db", "copy", "--from", source, "--to", target)
+    assert copied.returncode == 0, copied.stderr
+    server = tern_factory(on_mysql, accounts=("alice",))
+    assert login_result(server, "carol", "from-sqlite") == "success"
+    assert scram_login(server, "carol@localhost/mysql", "from-sqlite") == ("session_start", [])
+    assert login_result(server, "alice", "secret") == "success"
+    assert login_result(server, "carol", "wrong") == ["not-authorized"]

@@ -56,10 +56,11 @@ TEST(Migrations, AFailingSqliteMigrationLeavesNothingBehind) {
   EXPECT_TRUE(tables.empty());
 }
 
-// Both dialects have the same numbered files and the same columns per table.
+// Both dialects have the same numbered files and the same columns per table, in the same order
+// (tern db copy relies on it).
 TEST(Migrations, SqliteAndMysqlSchemasMatch) {
   auto columns_of = [](const std::filesystem::path& dir) {
-    std::map<std::string, std::set<std::string>> schema;
+    std::map<std::string, std::vector<std::string>> schema;
     std::set<std::string> files;
     std::regex table(R"(CREATE TABLE (\w+) \(([^;]*)\))");
     std::regex column(R"(^\s+(\w+)\s+[A-Z])");
@@ -73,7 +74,7 @@ TEST(Migrations, SqliteAndMysqlSchemasMatch) {
         for (std::string line; std::getline(lines, line);) {
           std::smatch match;
           if (std::regex_search(line, match, column) && match[1] != "PRIMARY" && match[1] != "FOREIGN") {
-            schema[(*it)[1]].insert(match[1]);
+            schema[(*it)[1]].push_back(match[1]);
           }
         }
       }
