@@ -611,3 +611,26 @@ def delivered_before_marker(sender, receiver):
     skipped = []
     receiver.wait_for(lambda e: e.get("id") == marker, skipped=skipped)
     return messages(skipped)
+
+
+# ---------------------------------------------------------------------------------------------
+# MariaDB (scripts/test-mariadb.sh runs it; CI always does)
+
+
+@pytest.fixture
+def mysql_database():
+    """A fresh MariaDB database for one test (scripts/test-mariadb.sh provides the server)."""
+    if not os.environ.get("TERN_TEST_MYSQL_HOST"):
+        if os.environ.get("TERN_REQUIRE_MYSQL") == "1":
+            pytest.fail("TERN_REQUIRE_MYSQL=1 but no TERN_TEST_MYSQL_HOST")
+        pytest.skip("no MariaDB (eval \"$(bash scripts/test-mariadb.sh start)\")")
+    name = f"{os.environ.get('TERN_TEST_MYSQL_DB', 'tern_test')}_it_{os.getpid()}"
+    client = ["mariadb", "--no-defaults", "-h", os.environ["TERN_TEST_MYSQL_HOST"],
+              "-P", os.environ["TERN_TEST_MYSQL_PORT"], "-u", os.environ["TERN_TEST_MYSQL_USER"],
+              f"-p{os.environ['TERN_TEST_MYSQL_PASSWORD']}"]
+    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} "
+                             "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
+    yield {"host": os.environ["TERN_TEST_MYSQL_HOST"], "port": int(os.environ["TERN_TEST_MYSQL_PORT"]),
+           "user": os.environ["TERN_TEST_MYSQL_USER"],
+           "password": os.environ["TERN_TEST_MYSQL_PASSWORD"], "database": name}
+    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}"], check=True)

@@ -1,8 +1,6 @@
 """The administration commands: user add/passwd/del/list, check-config, db migrate, cert generate."""
 
-import os
 import re
-import subprocess
 
 import pytest
 
@@ -220,25 +218,6 @@ def test_db_copy_moves_accounts_into_an_empty_database_once(tmp_path):
     again = run_tern("db", "copy", "--from", source, "--to", target)
     assert again.returncode == 2
     assert "the target's table accounts is not empty" in again.stderr
-
-
-@pytest.fixture
-def mysql_database():
-    """A fresh MariaDB database for one test (scripts/test-mariadb.sh provides the server)."""
-    if not os.environ.get("TERN_TEST_MYSQL_HOST"):
-        if os.environ.get("TERN_REQUIRE_MYSQL") == "1":
-            pytest.fail("TERN_REQUIRE_MYSQL=1 but no TERN_TEST_MYSQL_HOST")
-        pytest.skip("no MariaDB (eval \"$(bash scripts/test-mariadb.sh start)\")")
-    name = f"{os.environ.get('TERN_TEST_MYSQL_DB', 'tern_test')}_it_{os.getpid()}"
-    client = ["mariadb", "--no-defaults", "-h", os.environ["TERN_TEST_MYSQL_HOST"],
-              "-P", os.environ["TERN_TEST_MYSQL_PORT"], "-u", os.environ["TERN_TEST_MYSQL_USER"],
-              f"-p{os.environ['TERN_TEST_MYSQL_PASSWORD']}"]
-    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} "
-                             "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
-    yield {"host": os.environ["TERN_TEST_MYSQL_HOST"], "port": int(os.environ["TERN_TEST_MYSQL_PORT"]),
-           "user": os.environ["TERN_TEST_MYSQL_USER"],
-           "password": os.environ["TERN_TEST_MYSQL_PASSWORD"], "database": name}
-    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}"], check=True)
 
 
 def test_server_runs_on_mariadb_after_db_copy_from_sqlite(tmp_path, tern_factory, mysql_database):
