@@ -14,12 +14,18 @@ cmake --build build
 
 step "private MariaDB for the MySQL backend's tests"
 export TERN_DB_DIR=${TMPDIR:-/tmp}/tern-test-mariadb-$$
+# A free port, so that a developer's own test instance (port 13306) can keep running.
+TERN_DB_PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export TERN_DB_PORT
 trap 'bash scripts/test-mariadb.sh wipe || true' EXIT
 eval "$(bash scripts/test-mariadb.sh start)"
 export TERN_REQUIRE_MYSQL=1  # store tests fail instead of skipping MySQL
 
 step "unit and integration tests"
 ctest --test-dir build --output-on-failure --no-tests=error -j2
+
+step "integration tests again, every server on MariaDB"
+TERN_TEST_SERVER_BACKEND=mysql ctest --test-dir build --output-on-failure --no-tests=error -L integration
 
 step "AddressSanitizer + UBSan build; unit and integration tests against it"
 cmake --preset asan

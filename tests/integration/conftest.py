@@ -113,6 +113,13 @@ class TernServer:
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.settings = settings or {}
+        # TERN_TEST_SERVER_BACKEND=mysql: the whole suite again, each server on a MariaDB database
+        # of its own (unless the test chose its storage itself).
+        self.mysql = None
+        if os.environ.get("TERN_TEST_SERVER_BACKEND") == "mysql" and "storage" not in self.settings:
+            self.mysql = create_mysql_database()
+            self.settings = {**self.settings, "storage": {"backend": "mysql"},
+                             "storage.mysql": self.mysql}
         self.config = self.directory / "tern.toml"
         self.stderr_path = self.directory / "stderr.log"
         self.process = None
@@ -242,6 +249,8 @@ def _stop_all(servers):
             server.stop()
         except AssertionError as error:
             failures.append(str(error))
+        if server.mysql:
+            drop_mysql_database(server.mysql)
     assert not failures, "\n".join(failures)
 
 
@@ -617,6 +626,27 @@ def delivered_before_marker(sender, receiver):
 # MariaDB (scripts/test-mariadb.sh runs it; CI always does)
 
 
+def _mariadb_client():
+    return ["mariadb", "--no-defaults", "-h", os.environ["TERN_TEST_MYSQL_HOST"],
+            "-P", os.environ["TERN_TEST_MYSQL_PORT"], "-u", os.environ["TERN_TEST_MYSQL_USER"],
+            f"-p{os.environ['TERN_TEST_MYSQL_PASSWORD']}"]
+
+
+def create_mysql_database():
+    """A fresh, empty MariaDB database; returns the [storage.mysql] settings that reach it."""
+    name = f"{os.environ.get('TERN_TEST_MYSQL_DB', 'tern_test')}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    subprocess.run(_mariadb_client() + ["-e", f"CREATE DATABASE {name} "
+                                        "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
+    return {"host": os.environ["TERN_TEST_MYSQL_HOST"], "port": int(os.environ["TERN_TEST_MYSQL_PORT"]),
+            "user": os.environ["TERN_TEST_MYSQL_USER"],
+            "password": os.environ["TERN_TEST_MYSQL_PASSWORD"], "database": name}
+
+
+def drop_mysql_database(settings):
+    subprocess.run(_mariadb_client() + ["-e", f"DROP DATABASE IF EXISTS {settings['database']}"],
+                   check=True)
+
+
 @pytest.fixture
 def mysql_database():
     """A fresh MariaDB database for one test (scripts/test-mariadb.sh provides the server)."""
@@ -624,13 +654,6 @@ def mysql_database():
         if os.environ.get("TERN_REQUIRE_MYSQL") == "1":
             pytest.fail("TERN_REQUIRE_MYSQL=1 but no TERN_TEST_MYSQL_HOST")
         pytest.skip("no MariaDB (eval \"$(bash scripts/test-mariadb.sh start)\")")
-    name = f"{os.environ.get('TERN_TEST_MYSQL_DB', 'tern_test')}_it_{os.getpid()}"
-    client = ["mariadb", "--no-defaults", "-h", os.environ["TERN_TEST_MYSQL_HOST"],
-              "-P", os.environ["TERN_TEST_MYSQL_PORT"], "-u", os.environ["TERN_TEST_MYSQL_USER"],
-              f"-p{os.environ['TERN_TEST_MYSQL_PASSWORD']}"]
-    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name} "
-                             "CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"], check=True)
-    yield {"host": os.environ["TERN_TEST_MYSQL_HOST"], "port": int(os.environ["TERN_TEST_MYSQL_PORT"]),
-           "user": os.environ["TERN_TEST_MYSQL_USER"],
-           "password": os.environ["TERN_TEST_MYSQL_PASSWORD"], "database": name}
-    subprocess.run(client + ["-e", f"DROP DATABASE IF EXISTS {name}"], check=True)
+    settings = create_mysql_database()
+    yield settings
+    drop_mysql_database(settings)
