@@ -1,0 +1,60 @@
+// XEP-0030 Service Discovery.
+#include "features/disco/disco_feature.hpp"
+
+#include <set>
+
+namespace tern::features::disco {
+namespace {
+constexpr std::string_view info_xmlns = "http://jabber.org/protocol/disco#info";
+constexpr std::string_view items_xmlns = "http://jabber.org/protocol/disco#items";
+
+xml::Element identity(std::string_view category, std::string_view type, std::string_view name = {}) {
+  xml::Element element("identity", std::string(info_xmlns));
+  element.set_attribute("category", std::string(category));
+  element.set_attribute("type", std::string(type));
+  if (!name.empty()) element.set_attribute("name", std::string(name));
+  return element;
+}
+}  // namespace
+
+void DiscoFeature::install(xmpp::Registrar& registrar) {
+  // Partial until accounts answer others by presence subscription (needs the roster).
+  registrar.implements({.spec = "XEP-0030", .version = "2.5rc3", .support = xmpp::Support::partial});
+  registrar.disco_feature(info_xmlns);
+  registrar.disco_feature(items_xmlns);
+  registrar.on_iq(xmpp::IqType::get, {info_xmlns, "query"},
+                  {xmpp::Target::server, xmpp::Target::account},
+                  [this](xmpp::IqRequest& request) { return info(request); });
+  registrar.on_iq(xmpp::IqType::get, {items_xmlns, "query"},
+                  {xmpp::Target::server, xmpp::Target::account},
+                  [this](xmpp::IqRequest& request) { return items(request); });
+}
+
+boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& request) {
+  // §3.2: no node is defined yet, so every node is unknown.
+  if (request.payload().attribute("node")) co_return xmpp::StanzaError::item_not_found();
+  xml::Element query("query", std::string(info_xmlns));
+  if (request.target() == xmpp::Target::server) {
+    query.add_child(identity("server", "im", "Tern"));  // §3.1, registry: server/im
+    for (const auto& var : std::set<std::string>(pipeline_.disco_features().begin(),
+                                                   pipeline_.disco_features().end())) {
+      query.add_child("feature", std::string(info_xmlns)).set_attribute("var", var);
+    }
+    co_return query;
+  }
+  // §8: others learn about an account only through a presence subscription, which needs the
+  // roster; until then only the account itself is answered.
+  if (!request.is_to_self()) co_return xmpp::StanzaError::service_unavailable();
+  query.add_child(identity("account", "registered"));
+  query.add_child("feature", std::string(info_xmlns)).set_attribute("var", std::string(info_xmlns));
+  co_return query;
+}
+
+boost::asio::awaitable<xmpp::IqResult> DiscoFeature::items(xmpp::IqRequest& request) {
+  if (request.payload().attribute("node")) co_return xmpp::StanzaError::item_not_found();
+  // §4.1: no hosted services (MUC, components) and no account items yet; §8: an account's items
+  // are never an error, an unauthorised requester gets an empty list.
+  co_return xml::Element("query", std::string(items_xmlns));
+}
+
+}  // namespace tern::features::disco

@@ -1,0 +1,81 @@
+// XEP-0030 Service Discovery through the real pipeline.
+#include "features/disco/disco_feature.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/test_server.hpp"
+#include "support/xml.hpp"
+
+namespace tern::features::disco {
+namespace {
+
+using testing::TestServer;
+using testing::to_xml;
+
+constexpr std::string_view stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+class DiscoTest : public ::testing::Test {
+protected:
+  DiscoTest() {
+    server.create_account("juliet@localhost");
+    server.create_account("romeo@localhost");
+  }
+  TestServer server;
+};
+
+TEST_F(DiscoTest, Example1And2_ServerInfoHasItsIdentityAndEveryRegisteredFeature) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<iq type='get' id='info1' to='localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  EXPECT_EQ(to_xml(romeo.receive()),
+            "<iq id='info1' to='romeo@localhost/orchard' from='localhost' type='result'>"
+            "<query xmlns='http://jabber.org/protocol/disco#info'>"
+            "<identity category='server' type='im' name='Tern'/>"
+            "<feature var='http://jabber.org/protocol/disco#info'/>"
+            "<feature var='http://jabber.org/protocol/disco#items'/>"
+            "<feature var='jabber:iq:version'/>"
+            "<feature var='urn:xmpp:ping'/>"
+            "</query></iq>");
+}
+
+TEST_F(DiscoTest, UnknownNodeIsItemNotFound_Section3_2) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<iq type='get' id='n' to='localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#info' node='nowhere'/></iq>");
+  EXPECT_TRUE(romeo.receive().child("error")->child("item-not-found", stanzas));
+}
+
+TEST_F(DiscoTest, ServerItemsAreEmptyWithoutHostedServices_Section4_1) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<iq type='get' id='items1' to='localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  EXPECT_EQ(to_xml(romeo.receive()),
+            "<iq id='items1' to='romeo@localhost/orchard' from='localhost' type='result'>"
+            "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+}
+
+TEST_F(DiscoTest, OwnAccountIsARegisteredAccount) {
+  auto juliet = server.login("juliet@localhost/balcony");
+  juliet.send("<iq type='get' id='self'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  auto reply = juliet.receive();
+  ASSERT_EQ(reply.attribute_or("type"), "result");
+  auto* identity = reply.child("query")->child("identity");
+  ASSERT_NE(identity, nullptr);
+  EXPECT_EQ(identity->attribute_or("category"), "account");
+  EXPECT_EQ(identity->attribute_or("type"), "registered");
+}
+
+TEST_F(DiscoTest, AnotherAccountIsServiceUnavailableWithoutASubscription_Section8) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<iq type='get' id='other' to='juliet@localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  auto info = romeo.receive();
+  EXPECT_EQ(info.attribute_or("from"), "juliet@localhost");
+  EXPECT_TRUE(info.child("error")->child("service-unavailable", stanzas));
+  romeo.send("<iq type='get' id='other-items' to='juliet@localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  EXPECT_EQ(romeo.receive().attribute_or("type"), "result");  // empty, never an error
+}
+
+}  // namespace
+}  // namespace tern::features::disco
