@@ -1,4 +1,5 @@
 # Writes a C++ file defining tern::storage::${FUNCTION}() over the given NNNN_name.sql files.
+string(REPLACE "|" ";" FILES "${FILES}")
 list(SORT FILES)
 set(entries "")
 foreach(file IN LISTS FILES)

@@ -21,7 +21,8 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
     {"limits",
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
-      "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms"}},
+      "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
+      "max_offline_messages"}},
     {"log", {"level"}},
 };
 
@@ -174,6 +175,10 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   config.max_auth_attempts = static_cast<int>(get_integer(root, "limits.max_auth_attempts", 5, 1, 5));
   config.auth_failure_delay = std::chrono::milliseconds(
       get_integer(root, "limits.auth_failure_delay_ms", 1000, 0, 60'000));
+  config.max_roster_items =
+      static_cast<std::size_t>(get_integer(root, "limits.max_roster_items", 1000, 1, 1'000'000));
+  config.max_offline_messages =
+      static_cast<std::size_t>(get_integer(root, "limits.max_offline_messages", 1000, 0, 1'000'000));
   if (auto level = get<std::string>(root, "log.level", "a string")) {
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(*level)) bad("log.level", "must be one of trace, debug, info, warn, error");

@@ -50,6 +50,8 @@ struct Config {
   std::chrono::seconds negotiation_timeout{60};
   int max_auth_attempts = 5;
   std::chrono::milliseconds auth_failure_delay{1000};
+  std::size_t max_roster_items = 1000;
+  std::size_t max_offline_messages = 1000;  // per account; 0: offline storage off
   // [log]
   std::string log_level = "info";
 

@@ -55,7 +55,8 @@ asio::ip::tcp::endpoint endpoint_of(const ListenAddress& address) {
 // A coroutine of its own (not a lambda) so that the session lives as long as its run().
 asio::awaitable<void> run_c2s(std::shared_ptr<transport::Stream> stream, Server::Parts& parts) {
   auto session = std::make_shared<xmpp::C2SSession>(
-      std::move(stream), xmpp::C2SServices{parts.registry, parts.router, parts.accounts},
+      std::move(stream),
+      xmpp::C2SServices{parts.registry, parts.router, parts.pipeline, parts.accounts},
       parts.c2s_options);
   co_await session->run();
 }
@@ -70,7 +71,7 @@ int Server::run() {
   auto context = open_tls_context(config_);
   parts_ = std::make_unique<Parts>(config_, std::move(database), std::move(context));
   auto& parts = *parts_;
-  add_features(parts.pipeline);
+  add_features(parts.pipeline, {*parts.database, parts.registry, parts.router, config_});
 
   parts.c2s_options = xmpp::C2SOptions{
       .domains = config_.domains,

@@ -42,7 +42,8 @@ public:
     return with_connection(transaction);
   }
 
-private:
+  // f(connection) between BEGIN and COMMIT (ROLLBACK when it throws), for work that must hold
+  // a lock of its own across the commit.
   template <typename F>
   static auto in_transaction(Connection& connection, F& f) {
     connection.begin();
@@ -61,6 +62,7 @@ private:
     }
   }
 
+private:
   // The connection goes back to the pool also when f throws, unless the server went away under
   // it: a failed statement (a constraint, a rolled-back transaction) leaves it usable. A lost
   // connection (server restart, wait_timeout) is replaced and f tried once more: a read repeats

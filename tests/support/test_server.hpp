@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "features/accounts/account_store.hpp"
+#include "server/config.hpp"
 #include "storage/database.hpp"
 #include "support/loopback_stream.hpp"
 #include "xmpp/pipeline/pipeline.hpp"
@@ -27,6 +28,10 @@ public:
   xml::Element receive();
   // True when nothing more arrives while the server runs for 200 ms.
   bool receives_nothing();
+  // Everything that arrives while the server runs for 200 ms.
+  std::vector<xml::Element> receive_all();
+  // The client's closing tag.
+  void send_close();
   bool is_closed();
   LoopbackStream& stream() { return *stream_; }
 
@@ -37,13 +42,16 @@ private:
 
 class TestServer {
 public:
-  explicit TestServer(std::vector<std::string> domains = {"localhost"});
+  explicit TestServer(std::vector<std::string> domains = {"localhost"}, server::Config config = {});
   ~TestServer();
 
   void create_account(std::string_view bare_jid, std::string_view password = "password");
   // A new connection, with the stream header sent and the features read.
   TestClient connect(std::string_view domain);
-  // Connected, authenticated with PLAIN, bound to the full JID's resource, available (priority 0).
+  // Connected, authenticated with PLAIN and bound to the full JID's resource.
+  TestClient bind(std::string_view full_jid, std::string_view password = "password");
+  // Bound and available (priority 0); its own presence, reflected, is consumed; whatever else
+  // arrived meanwhile (other resources' presence, subscription requests) stays to be received.
   TestClient login(std::string_view full_jid, std::string_view password = "password");
 
   // Runs handlers until `done()` or `limit` has passed; false on timeout.
@@ -54,6 +62,7 @@ public:
   xmpp::SessionRegistry registry;
 
 private:
+  server::Config config_;
   std::unique_ptr<storage::Database> database_;
   std::unique_ptr<features::accounts::AccountStore> accounts_;
   xmpp::Pipeline pipeline_;

@@ -1,8 +1,9 @@
-// The feature registry and the dispatch of IQs the server answers itself.
+// The feature registry and the dispatch to features.
 #include "xmpp/pipeline/pipeline.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace tern::xmpp {
@@ -31,6 +32,19 @@ public:
     }
   }
 
+  void on_message(Stage stage, int priority, StanzaHook hook) override {
+    pipeline_.add_hook("message", stage, {feature_, priority, std::move(hook)});
+  }
+  void on_presence(Stage stage, int priority, StanzaHook hook) override {
+    pipeline_.add_hook("presence", stage, {feature_, priority, std::move(hook)});
+  }
+  void on_availability(AvailabilityHook hook) override {
+    pipeline_.availability_hooks_.emplace_back(feature_, std::move(hook));
+  }
+  void stream_feature(xml::Element feature) override {
+    pipeline_.stream_features_.push_back(std::move(feature));
+  }
+
 private:
   Pipeline& pipeline_;
   std::string feature_;
@@ -43,6 +57,41 @@ void Pipeline::install(std::unique_ptr<Feature> feature) {
   PipelineRegistrar registrar(*this, std::string(feature->name()));
   feature->install(registrar);
   features_.push_back(std::move(feature));
+}
+
+void Pipeline::add_hook(std::string_view kind, Stage stage, Hook hook) {
+  auto& hooks = stanza_hooks_[{std::string(kind), stage}];
+  auto position = std::find_if(hooks.begin(), hooks.end(),
+                               [&](const Hook& other) { return other.priority < hook.priority; });
+  hooks.insert(position, std::move(hook));
+}
+
+asio::awaitable<Handled> Pipeline::process(Stage stage, xml::Element& stanza) {
+  auto found = stanza_hooks_.find({stanza.name(), stage});
+  if (found == stanza_hooks_.end()) co_return Handled::no;
+  for (const auto& hook : found->second) {
+    bool failed = false;
+    try {
+      if (co_await hook.hook(stanza) == Handled::yes) co_return Handled::yes;
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed on a {} from {}: {}", hook.feature, stanza.name(),
+                    stanza.attribute_or("from"), e.what());
+      failed = true;
+    }
+    if (failed) co_return Handled::yes;
+  }
+  co_return Handled::no;
+}
+
+asio::awaitable<void> Pipeline::availability_changed(const AvailabilityChange& change) {
+  for (const auto& [feature, hook] : availability_hooks_) {
+    try {
+      co_await hook(change);
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed on a presence change of {}: {}", feature, change.resource.full(),
+                    e.what());
+    }
+  }
 }
 
 asio::awaitable<xml::Element> Pipeline::handle_iq(const xml::Element& iq, Jid from, Jid to,

@@ -1,5 +1,5 @@
-// The feature registry and the dispatch of IQs the server answers itself (RFC 6120 §8.2.3,
-// §10.3.3; RFC 6121 §8.5.2.1.3).
+// The feature registry and the dispatch to features: IQs the server answers itself (RFC 6120
+// §8.2.3, §10.3.3; RFC 6121 §8.5.2.1.3), message and presence hooks, availability changes.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <map>
@@ -31,7 +31,13 @@ public:
   // internal-server-error (logged) when the handler throws. `from` and `to` are as stamped.
   asio::awaitable<xml::Element> handle_iq(const xml::Element& iq, Jid from, Jid to, Target target);
 
+  // The hooks registered for this stanza's kind at `stage`, highest priority first, until one
+  // handles it. A hook that throws is logged and counts as having handled (dropped) the stanza.
+  asio::awaitable<Handled> process(Stage stage, xml::Element& stanza);
+  asio::awaitable<void> availability_changed(const AvailabilityChange& change);
+
   const std::vector<std::string>& disco_features() const { return disco_features_; }
+  const std::vector<xml::Element>& stream_features() const { return stream_features_; }
   const std::vector<Implementation>& implementations() const { return implementations_; }
 
 private:
@@ -45,6 +51,15 @@ private:
   };
   std::vector<std::unique_ptr<Feature>> features_;
   std::map<Key, Registration> iq_handlers_;
+  struct Hook {
+    std::string feature;
+    int priority;
+    StanzaHook hook;
+  };
+  void add_hook(std::string_view kind, Stage stage, Hook hook);
+  std::map<std::pair<std::string, Stage>, std::vector<Hook>> stanza_hooks_;  // by (kind, stage)
+  std::vector<std::pair<std::string, AvailabilityHook>> availability_hooks_;
+  std::vector<xml::Element> stream_features_;
   std::vector<std::string> disco_features_;
   std::vector<Implementation> implementations_;
 };

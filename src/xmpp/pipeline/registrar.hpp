@@ -1,5 +1,6 @@
-// What a feature may register: IQ handlers by (type, payload, targets), service discovery
-// features, and the specifications it implements.
+// What a feature may register: IQ handlers by (type, payload, targets), message and presence
+// hooks by stage, availability hooks, stream and service discovery features, and the
+// specifications it implements.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <functional>
@@ -7,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "xml/element.hpp"
+#include "xmpp/pipeline/hooks.hpp"
 #include "xmpp/pipeline/iq.hpp"
 
 namespace tern::xmpp {
@@ -31,6 +34,11 @@ public:
   // A second registration of the same (type, payload, target) stops start-up, naming both features.
   virtual void on_iq(IqType type, PayloadName payload, std::initializer_list<Target> targets,
                      IqHandler handler) = 0;
+  virtual void on_message(Stage stage, int priority, StanzaHook hook) = 0;
+  virtual void on_presence(Stage stage, int priority, StanzaHook hook) = 0;
+  virtual void on_availability(AvailabilityHook hook) = 0;
+  // Offered to a client once it has authenticated (e.g. roster versioning, RFC 6121 §2.6.1).
+  virtual void stream_feature(xml::Element feature) = 0;
 };
 
 }  // namespace tern::xmpp

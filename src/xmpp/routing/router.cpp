@@ -145,14 +145,20 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
     co_await answer_iq(stanza, from, to, Target::account);
     co_return;
   }
+  if (!exists) {
+    // §8.5.1: no such user. Presence, including subscription requests, is ignored.
+    if (stanza.name() == "message") {
+      auto type = message_type(stanza);
+      if (type != MessageType::error && type != MessageType::headline) {
+        bounce(stanza, StanzaError::service_unavailable());
+      }
+    }
+    co_return;
+  }
+  if (co_await pipeline_.process(Stage::inbound, stanza) == Handled::yes) co_return;
   if (stanza.name() == "message") {
     auto type = message_type(stanza);
     if (type == MessageType::error) co_return;  // §8.3.1: errors are never answered
-    if (!exists) {
-      // §8.5.1: no such user.
-      if (type != MessageType::headline) bounce(stanza, StanzaError::service_unavailable());
-      co_return;
-    }
     auto shared = share(stanza);
     switch (type) {
       case MessageType::groupchat:  // §8.5.2.1.1: never delivered to a bare JID
@@ -164,16 +170,18 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
         }
         break;
       default:
-        if (!deliver_to_most_available(resources, shared)) {
-          // §8.5.2.2.1: no offline storage yet, so the sender learns it was not delivered.
+        if (deliver_to_most_available(resources, shared)) break;
+        // §8.5.2.2.1: offline storage, when a feature keeps it; else the sender learns that it
+        // was not delivered.
+        if (co_await pipeline_.process(Stage::undelivered, stanza) == Handled::no) {
           bounce(stanza, StanzaError::service_unavailable());
         }
     }
     co_return;
   }
-  // Presence (§8.5.2.1.2): to every available resource. Subscription handling and probes belong
-  // to the roster feature; until it exists subscription requests reach the available resources.
-  if (!exists || stanza.attribute_or("type") == "probe") co_return;
+  // Presence (§8.5.2.1.2): to every available resource. Subscriptions and probes are answered
+  // by features at the inbound stage; whatever they pass on is delivered like any presence.
+  if (stanza.attribute_or("type") == "probe") co_return;
   auto shared = share(std::move(stanza));
   for (const auto& resource : resources) {
     if (resource.priority) resource.session->deliver(shared);
@@ -181,7 +189,15 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
 }
 
 asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& to) {
+  // RFC 6121 §3 and §4.3: subscriptions and probes concern the account, not one resource.
+  if (stanza.name() == "presence" && (is_subscription(stanza) || stanza.attribute_or("type") == "probe")) {
+    co_await to_bare(std::move(stanza), to.bare());
+    co_return;
+  }
   if (auto session = registry_.find(to)) {
+    if (stanza.name() != "iq" && co_await pipeline_.process(Stage::inbound, stanza) == Handled::yes) {
+      co_return;
+    }
     session->deliver(share(std::move(stanza)));  // §8.5.3.1
     co_return;
   }
@@ -199,7 +215,6 @@ asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& to) {
       case MessageType::error: co_return;
     }
   }
-  if (is_subscription(stanza)) co_await to_bare(std::move(stanza), to.bare());
 }
 
 }  // namespace tern::xmpp

@@ -28,10 +28,12 @@ std::shared_ptr<SessionLink> SessionRegistry::bind(const Jid& full,
       auto replaced = std::move(resource.session);
       resource.session = session;
       resource.priority.reset();
+      resource.presence.reset();
+      resource.interested = false;
       return replaced;
     }
   }
-  resources.push_back({full, session, std::nullopt});
+  resources.push_back({full, session, std::nullopt, nullptr, false});
   return nullptr;
 }
 
@@ -45,13 +47,25 @@ void SessionRegistry::unbind(const Jid& full, const SessionLink* session) {
   if (account->second.empty()) accounts_.erase(account);
 }
 
-void SessionRegistry::set_priority(const Jid& full, const SessionLink* session,
-                                   std::optional<int> priority) {
+void SessionRegistry::set_presence(const Jid& full, const SessionLink* session,
+                                   std::optional<int> priority, xml::SharedElement presence) {
   std::lock_guard lock(mutex_);
   auto account = accounts_.find(full.bare());
   if (account == accounts_.end()) return;
   for (auto& resource : account->second) {
-    if (resource.jid == full && resource.session.get() == session) resource.priority = priority;
+    if (resource.jid == full && resource.session.get() == session) {
+      resource.priority = priority;
+      resource.presence = priority ? std::move(presence) : nullptr;
+    }
+  }
+}
+
+void SessionRegistry::set_interested(const Jid& full) {
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(full.bare());
+  if (account == accounts_.end()) return;
+  for (auto& resource : account->second) {
+    if (resource.jid == full) resource.interested = true;
   }
 }
 

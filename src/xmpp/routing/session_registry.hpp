@@ -29,6 +29,8 @@ struct BoundResource {
   Jid jid;
   std::shared_ptr<SessionLink> session;
   std::optional<int> priority;  // set while the resource is available (RFC 6121 §4.7.2.3)
+  xml::SharedElement presence;  // its last available presence, while available
+  bool interested = false;      // it requested the roster (RFC 6121 §2.1.6: gets roster pushes)
 };
 
 class SessionRegistry {
@@ -41,7 +43,10 @@ public:
   std::shared_ptr<SessionLink> bind(const Jid& full, const std::shared_ptr<SessionLink>& session);
   // Only removes the binding when it is still this session's (a replacement may own it now).
   void unbind(const Jid& full, const SessionLink* session);
-  void set_priority(const Jid& full, const SessionLink* session, std::optional<int> priority);
+  // Available with this priority and presence; no priority: unavailable.
+  void set_presence(const Jid& full, const SessionLink* session, std::optional<int> priority,
+                    xml::SharedElement presence = nullptr);
+  void set_interested(const Jid& full);
 
   std::shared_ptr<SessionLink> find(const Jid& full) const;
   std::vector<BoundResource> resources(const Jid& bare) const;

@@ -111,25 +111,25 @@ asio::awaitable<void> C2SSession::run() {
     ended = "stream error <" + error->condition() + "/>" +
             (error->text().empty() ? "" : " (" + error->text() + ")");
   }
-  end();
+  co_await end();
   log_info(ended);
   co_await stream_->close();
   services_.registry.disconnected(shared_from_this());
 }
 
-void C2SSession::end() {
-  if (stage_ == Stage::bound) {
-    if (available_) {
-      // RFC 6121 §4.5.2: the other resources learn that this one went offline.
-      xml::Element unavailable("presence", std::string(ns::client));
-      unavailable.set_attribute("from", jid_.full());
-      unavailable.set_attribute("type", "unavailable");
-      available_ = false;
-      services_.registry.set_priority(jid_, this, std::nullopt);
-      broadcast_to_own_resources(unavailable);
-    }
-    services_.registry.unbind(jid_, this);
+asio::awaitable<void> C2SSession::end() {
+  if (stage_ != Stage::bound) co_return;
+  if (available_) {
+    // RFC 6121 §4.5.2: a stream that ends without unavailable presence gets one from the server.
+    xml::Element unavailable("presence", std::string(ns::client));
+    unavailable.set_attribute("from", jid_.full());
+    unavailable.set_attribute("type", "unavailable");
+    available_ = false;
+    services_.registry.set_presence(jid_, this, std::nullopt);
+    AvailabilityChange change{AvailabilityChange::Kind::became_unavailable, jid_, unavailable};
+    co_await services_.pipeline.availability_changed(change);
   }
+  services_.registry.unbind(jid_, this);
 }
 
 asio::awaitable<transport::Inbound> C2SSession::next() {
@@ -224,6 +224,7 @@ xml::Element C2SSession::stream_features() const {
       features.add_child("bind", std::string(ns::bind));
       // RFC 6121 Appendix E: the RFC 3921 session step is kept as a no-op for old clients.
       features.add_child("session", std::string(ns::session)).add_child("optional", std::string(ns::session));
+      for (const auto& feature : services_.pipeline.stream_features()) features.add_child(feature);
       break;
     }
     case Stage::bound: break;
@@ -345,38 +346,42 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
     if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
     co_return;
   }
+  if (stanza.name() != "iq" &&
+      co_await services_.pipeline.process(xmpp::Stage::outbound, stanza) == Handled::yes) {
+    co_return;
+  }
   if (stanza.name() == "presence" && !stanza.attribute("to")) {
-    own_presence(stanza);
+    co_await own_presence(std::move(stanza));
     co_return;
   }
   co_await services_.router.route(std::move(stanza));
 }
 
-void C2SSession::own_presence(const xml::Element& presence) {
+// RFC 6121 §4.2-§4.5: presence without 'to' sets this resource's availability; features
+// broadcast it.
+asio::awaitable<void> C2SSession::own_presence(xml::Element presence) {
   auto type = presence.attribute_or("type");
-  if (!type.empty() && type != "unavailable") return;  // probes and subscriptions need a 'to'
-  std::optional<int> priority;
-  if (type.empty()) {
-    priority = presence_priority(presence);
-    if (!priority) return stream_->send(error_reply(presence, StanzaError::bad_request("priority must be an integer from -128 to 127")));
+  if (type == "unavailable") {
+    if (!available_) co_return;
+    available_ = false;
+    services_.registry.set_presence(jid_, this, std::nullopt);
+    AvailabilityChange change{AvailabilityChange::Kind::became_unavailable, jid_, presence};
+    co_await services_.pipeline.availability_changed(change);
+    co_return;
   }
-  available_ = priority.has_value();
-  services_.registry.set_priority(jid_, this, priority);
-  // RFC 6121 §4.2.2 / §4.5.2: the account's available resources (this one included) see it.
-  broadcast_to_own_resources(presence);
-}
-
-void C2SSession::broadcast_to_own_resources(const xml::Element& presence) {
-  for (const auto& resource : services_.registry.resources(jid_.bare())) {
-    if (!resource.priority && resource.jid != jid_) continue;
-    auto copy = std::make_shared<xml::Element>(presence);
-    copy->set_attribute("to", resource.jid.full());
-    if (resource.jid == jid_) {
-      if (available_) stream_->send(*copy);
-    } else {
-      resource.session->deliver(std::move(copy));
-    }
+  if (!type.empty()) co_return;  // probes and subscriptions need a 'to'
+  auto priority = presence_priority(presence);
+  if (!priority) {
+    stream_->send(error_reply(presence, StanzaError::bad_request("priority must be an integer from -128 to 127")));
+    co_return;
   }
+  auto kind = available_ ? AvailabilityChange::Kind::updated
+                         : AvailabilityChange::Kind::became_available;
+  available_ = true;
+  services_.registry.set_presence(jid_, this, priority,
+                                  std::make_shared<const xml::Element>(presence));
+  AvailabilityChange change{kind, jid_, presence};
+  co_await services_.pipeline.availability_changed(change);
 }
 
 }  // namespace tern::xmpp

@@ -34,6 +34,7 @@ struct C2SOptions {
 struct C2SServices {
   SessionRegistry& registry;
   Router& router;
+  Pipeline& pipeline;
   Accounts& accounts;
 };
 
@@ -72,9 +73,8 @@ private:
   void bind(const xml::Element& iq);
   asio::awaitable<void> serve();
   asio::awaitable<void> handle_stanza(xml::Element stanza);
-  void own_presence(const xml::Element& presence);
-  void broadcast_to_own_resources(const xml::Element& presence);
-  void end();
+  asio::awaitable<void> own_presence(xml::Element presence);
+  asio::awaitable<void> end();
   void log_info(std::string_view message) const;
 
   std::shared_ptr<transport::Stream> stream_;

@@ -34,6 +34,7 @@ TEST_F(DiscoTest, Example1And2_ServerInfoHasItsIdentityAndEveryRegisteredFeature
             "<feature var='http://jabber.org/protocol/disco#info'/>"
             "<feature var='http://jabber.org/protocol/disco#items'/>"
             "<feature var='jabber:iq:version'/>"
+            "<feature var='msgoffline'/>"
             "<feature var='urn:xmpp:ping'/>"
             "</query></iq>");
 }

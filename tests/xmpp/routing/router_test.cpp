@@ -37,7 +37,7 @@ protected:
     auto session = std::make_shared<RecordingSession>();
     auto jid = *Jid::parse(full);
     registry.bind(jid, session);
-    registry.set_priority(jid, session.get(), priority);
+    registry.set_presence(jid, session.get(), priority);
     return session;
   }
   void route(std::string_view stanza) { run(router.route(parse_xml(stanza))); }

@@ -34,7 +34,7 @@ TEST(SessionRegistry, PriorityIsPerResource) {
   auto jid = *Jid::parse("juliet@capulet.lit/balcony");
   registry.bind(jid, session);
   EXPECT_EQ(registry.resources(jid.bare()).at(0).priority, std::nullopt);
-  registry.set_priority(jid, session.get(), 7);
+  registry.set_presence(jid, session.get(), 7);
   EXPECT_EQ(registry.resources(jid.bare()).at(0).priority, 7);
 }
 

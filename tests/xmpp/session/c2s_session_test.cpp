@@ -107,6 +107,7 @@ TEST_F(C2SSessionTest, OwnResourcesSeeAvailabilityAndDeparture_Rfc6121Section4_2
 TEST_F(C2SSessionTest, BareJidMessageGoesToTheHigherPriority_Rfc6121Section8_5_2_1_1) {
   auto low = server.login("juliet@localhost/low");
   auto high = server.login("juliet@localhost/high");
+  EXPECT_EQ(high.receive().attribute_or("from"), "juliet@localhost/low");  // §4.2.2
   low.receive();  // high's arrival
   high.send("<presence><priority>10</priority></presence>");
   high.receive();  // reflected

@@ -1,0 +1,31 @@
+// Messages kept for accounts while they are offline (XEP-0160), oldest first, with the time they
+// arrived.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/database.hpp"
+#include "xmpp/jid.hpp"
+
+namespace tern::features::offline {
+
+struct StoredMessage {
+  std::int64_t stored_at;  // seconds since the epoch
+  std::string stanza;      // serialized in jabber:client
+};
+
+class OfflineStore {
+public:
+  explicit OfflineStore(storage::Database& db) : db_(db) {}
+  // False when the account already has `quota` messages waiting.
+  boost::asio::awaitable<bool> store(xmpp::Jid account, std::string stanza, std::size_t quota);
+  // Every waiting message, removed from storage.
+  boost::asio::awaitable<std::vector<StoredMessage>> take(xmpp::Jid account);
+
+private:
+  storage::Database& db_;
+};
+
+}  // namespace tern::features::offline

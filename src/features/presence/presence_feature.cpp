@@ -1,0 +1,136 @@
+// RFC 6121 §4 presence.
+#include "features/presence/presence_feature.hpp"
+
+#include <algorithm>
+
+#include "xmpp/namespaces.hpp"
+#include "xmpp/routing/presence_relay.hpp"
+
+namespace tern::features::presence {
+
+using Kind = xmpp::AvailabilityChange::Kind;
+
+void PresenceFeature::install(xmpp::Registrar& registrar) {
+  registrar.on_availability(
+      [this](const xmpp::AvailabilityChange& change) { return broadcast(change); });
+  registrar.on_presence(xmpp::Stage::outbound, xmpp::priority::presence,
+                        [this](xml::Element& presence) { return directed(presence); });
+  registrar.on_presence(xmpp::Stage::inbound, xmpp::priority::presence,
+                        [this](xml::Element& presence) { return probe(presence); });
+}
+
+// §4.2.2 (initial), §4.4.2 (subsequent), §4.5.2 (unavailable).
+boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::AvailabilityChange& change) {
+  const auto& user = change.resource;
+  to_own_resources(change);
+  auto roster = co_await roster_.load(user.bare());
+  std::vector<xmpp::Jid> subscribers;
+  for (const auto& item : roster.items) {
+    if (!item.state.from) continue;
+    subscribers.push_back(item.contact);
+    xml::Element copy = change.presence;
+    copy.set_attribute("from", user.full());
+    copy.set_attribute("to", item.contact.full());
+    co_await router_.route(std::move(copy));
+  }
+  if (change.kind == Kind::became_unavailable) {
+    // §4.6.3: those who got directed presence learn that it ended (subscribers already did).
+    for (const auto& recipient : directed_.take(user)) {
+      if (std::find(subscribers.begin(), subscribers.end(), recipient.bare()) != subscribers.end()) continue;
+      xml::Element copy = change.presence;
+      copy.set_attribute("from", user.full());
+      copy.set_attribute("to", recipient.full());
+      co_await router_.route(std::move(copy));
+    }
+    co_return;
+  }
+  if (change.kind != Kind::became_available) co_return;
+  // §4.2.2 / §4.3.1: learn the presence of each contact the user is subscribed to. Local
+  // contacts are answered from the directory at once; others would get a probe from the bare JID.
+  for (const auto& item : roster.items) {
+    if (!item.state.to) continue;
+    if (router_.serves(item.contact.domainpart())) {
+      if (item.contact.has_localpart() && item.contact.is_bare()) {
+        co_await xmpp::send_current_presence(router_, registry_, item.contact, user);
+      }
+      continue;
+    }
+    xml::Element probe("presence", std::string(xmpp::ns::client));
+    probe.set_attribute("from", user.bare_string());
+    probe.set_attribute("to", item.contact.full());
+    probe.set_attribute("type", "probe");
+    co_await router_.route(std::move(probe));
+  }
+}
+
+// §4.2.2 / §4.4.2 / §4.5.2: the user's other available resources see the change, the resource
+// itself gets its available presence echoed, and a resource that just became available gets the
+// presence of the others.
+void PresenceFeature::to_own_resources(const xmpp::AvailabilityChange& change) {
+  auto resources = registry_.resources(change.resource.bare());
+  std::shared_ptr<xmpp::SessionLink> self;
+  for (const auto& resource : resources) {
+    if (resource.jid == change.resource) {
+      self = resource.session;
+      continue;
+    }
+    if (!resource.priority) continue;
+    auto copy = std::make_shared<xml::Element>(change.presence);
+    copy->set_attribute("to", resource.jid.full());
+    resource.session->deliver(std::move(copy));
+  }
+  if (!self || change.kind == Kind::became_unavailable) return;
+  auto echo = std::make_shared<xml::Element>(change.presence);
+  echo->set_attribute("to", change.resource.full());
+  self->deliver(std::move(echo));
+  if (change.kind != Kind::became_available) return;
+  for (const auto& resource : resources) {
+    if (resource.jid == change.resource || !resource.priority || !resource.presence) continue;
+    auto copy = std::make_shared<xml::Element>(*resource.presence);
+    copy->set_attribute("from", resource.jid.full());
+    copy->set_attribute("to", change.resource.full());
+    self->deliver(std::move(copy));
+  }
+}
+
+// §4.6.2: directed presence is routed as it is; its recipients are remembered while the sender is
+// available.
+boost::asio::awaitable<xmpp::Handled> PresenceFeature::directed(xml::Element& presence) {
+  const std::string* to = presence.attribute("to");
+  if (!to) co_return xmpp::Handled::no;
+  auto type = presence.attribute_or("type");
+  auto sender = *xmpp::Jid::parse(presence.attribute_or("from"));
+  auto recipient = *xmpp::Jid::parse(*to);
+  if (recipient.bare() == sender.bare()) co_return xmpp::Handled::no;
+  if (type.empty()) {
+    for (const auto& resource : registry_.resources(sender.bare())) {
+      if (resource.jid == sender && resource.priority) directed_.sent(sender, recipient);
+    }
+  } else if (type == "unavailable") {
+    directed_.withdrawn(sender, recipient);
+  }
+  co_return xmpp::Handled::no;
+}
+
+// §4.3.2: a probe is answered by the server, and only to those the user shares presence with.
+boost::asio::awaitable<xmpp::Handled> PresenceFeature::probe(xml::Element& presence) {
+  if (presence.attribute_or("type") != "probe") co_return xmpp::Handled::no;
+  auto user = xmpp::Jid::parse(presence.attribute_or("to"))->bare();
+  auto prober = *xmpp::Jid::parse(presence.attribute_or("from"));
+  xml::Element reply("presence", std::string(xmpp::ns::client));
+  reply.set_attribute("from", user.full());
+  reply.set_attribute("to", prober.full());
+  auto state = co_await roster_.state(user, prober.bare());
+  if (!state || !state->from) {
+    reply.set_attribute("type", "unsubscribed");
+    co_await router_.route(std::move(reply));
+    co_return xmpp::Handled::yes;
+  }
+  if (co_await xmpp::send_current_presence(router_, registry_, user, prober) == 0) {
+    reply.set_attribute("type", "unavailable");
+    co_await router_.route(std::move(reply));
+  }
+  co_return xmpp::Handled::yes;
+}
+
+}  // namespace tern::features::presence

@@ -1,0 +1,32 @@
+// RFC 6121 §4: presence broadcast to subscribers and the user's own resources, probes on login
+// and their answers, directed presence and its clean-up.
+#pragma once
+#include "features/presence/directed_presence.hpp"
+#include "features/roster/roster_store.hpp"
+#include "xmpp/pipeline/feature.hpp"
+#include "xmpp/pipeline/registrar.hpp"
+#include "xmpp/routing/router.hpp"
+#include "xmpp/routing/session_registry.hpp"
+
+namespace tern::features::presence {
+
+class PresenceFeature final : public xmpp::Feature {
+public:
+  PresenceFeature(roster::RosterStore& roster, xmpp::SessionRegistry& registry, xmpp::Router& router)
+      : roster_(roster), registry_(registry), router_(router) {}
+  std::string_view name() const override { return "presence"; }
+  void install(xmpp::Registrar& registrar) override;
+
+private:
+  boost::asio::awaitable<void> broadcast(const xmpp::AvailabilityChange& change);
+  boost::asio::awaitable<xmpp::Handled> directed(xml::Element& presence);
+  boost::asio::awaitable<xmpp::Handled> probe(xml::Element& presence);
+  void to_own_resources(const xmpp::AvailabilityChange& change);
+
+  roster::RosterStore& roster_;
+  xmpp::SessionRegistry& registry_;
+  xmpp::Router& router_;
+  DirectedPresence directed_;
+};
+
+}  // namespace tern::features::presence

@@ -1,0 +1,34 @@
+// Presence sent on an account's behalf.
+#include "xmpp/routing/presence_relay.hpp"
+
+#include "xmpp/namespaces.hpp"
+
+namespace tern::xmpp {
+
+boost::asio::awaitable<std::size_t> send_current_presence(Router& router, const SessionRegistry& registry,
+                                                          Jid account, Jid recipient) {
+  std::size_t sent = 0;
+  for (const auto& resource : registry.resources(account)) {
+    if (!resource.priority || !resource.presence) continue;
+    xml::Element presence = *resource.presence;
+    presence.set_attribute("from", resource.jid.full());
+    presence.set_attribute("to", recipient.full());
+    co_await router.route(std::move(presence));
+    ++sent;
+  }
+  co_return sent;
+}
+
+boost::asio::awaitable<void> send_unavailable_presence(Router& router, const SessionRegistry& registry,
+                                                       Jid account, Jid recipient) {
+  for (const auto& resource : registry.resources(account)) {
+    if (!resource.priority) continue;
+    xml::Element presence("presence", std::string(ns::client));
+    presence.set_attribute("from", resource.jid.full());
+    presence.set_attribute("to", recipient.full());
+    presence.set_attribute("type", "unavailable");
+    co_await router.route(std::move(presence));
+  }
+}
+
+}  // namespace tern::xmpp
