@@ -6,6 +6,7 @@ configuration; the raw client speaks bytes over TCP/TLS and parses what comes ba
 
 import asyncio
 import base64
+import copy
 import errno
 import os
 import signal
@@ -560,8 +561,9 @@ class XmppClient(slixmpp.ClientXMPP):
 
     auth_mechanisms: the mechanism of every <auth> sent; auth_failures: the condition of every
     SASL <failure>; outcome: a future resolved with "session_start" (after initial presence has
-    been processed by the server), "failed_all_auth" or "disconnected"; messages: a queue.
-    Must be created inside the running event loop.
+    been processed by the server), "failed_all_auth" or "disconnected"; messages: a queue;
+    stanzas: every stanza received, as XML (see wait_for). Subscription requests are never
+    answered automatically: the tests answer them. Must be created inside the running event loop.
     """
 
     def __init__(self, jid, password=PASSWORD, mechanism=None):
@@ -573,7 +575,11 @@ class XmppClient(slixmpp.ClientXMPP):
         self.auth_mechanisms = []
         self.auth_failures = []
         self.messages = asyncio.Queue()
+        self.stanzas = asyncio.Queue()
         self.outcome = asyncio.get_running_loop().create_future()
+        self.roster.auto_authorize = None  # neither accept nor refuse on its own
+        self.roster.auto_subscribe = False
+        self.add_filter("in", self._record_stanza)
         self.add_filter("out", self._record_auth)
         self.add_event_handler("session_start", self._session_start)
         self.add_event_handler("failed_auth", lambda failure: self.auth_failures.append(failure["condition"]))
@@ -585,6 +591,31 @@ class XmppClient(slixmpp.ClientXMPP):
         if stanza.xml.tag == q(NS_SASL, "auth"):
             self.auth_mechanisms.append(stanza["mechanism"])
         return stanza
+
+    def _record_stanza(self, stanza):
+        if stanza.xml.tag.startswith("{jabber:client}"):
+            self.stanzas.put_nowait(copy.deepcopy(stanza.xml))
+        return stanza
+
+    async def wait_for(self, predicate, timeout=5, skipped=None):
+        """The next received stanza (an ElementTree element) that satisfies predicate; those
+        before it are dropped, or appended to skipped."""
+        async def find():
+            while True:
+                element = await self.stanzas.get()
+                if predicate(element):
+                    return element
+                if skipped is not None:
+                    skipped.append(element)
+        return await asyncio.wait_for(find(), timeout)
+
+    async def received_within(self, duration=0.3):
+        """Every stanza that arrives within duration seconds."""
+        await asyncio.sleep(duration)
+        elements = []
+        while not self.stanzas.empty():
+            elements.append(self.stanzas.get_nowait())
+        return elements
 
     def _finish(self, outcome):
         if not self.outcome.done():

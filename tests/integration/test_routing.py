@@ -1,7 +1,8 @@
 """Stanza routing between local accounts (RFC 6121 §8.5, RFC 6120 §8 and §10) and stanza errors.
 
 Accounts: alice and bob log in as needed; carol exists but never logs in (offline); nobody does
-not exist. "Nothing is delivered" is proven with a marker message sent after the stanza under
+not exist. Offline storage is off here, so that an undeliverable message takes the other path
+§8.5.2.2.1 allows, <service-unavailable/>; test_offline.py covers storage. "Nothing is delivered" is proven with a marker message sent after the stanza under
 test (delivered_before_marker) and "no error comes back" with a ping round trip (sync).
 """
 
@@ -21,6 +22,12 @@ def message(to, type_=None, id_="m1", body="hello", extra=""):
 
 def is_message(element):
     return element.tag == q(NS_CLIENT, "message")
+
+
+@pytest.fixture(scope="module")
+def server(module_tern_factory):
+    return module_tern_factory(settings={"limits": {"max_offline_messages": 0}},
+                               accounts=("alice", "bob", "carol"))
 
 
 @pytest.fixture
@@ -108,7 +115,7 @@ def test_negative_priority_resource_gets_no_bare_jid_message(server, alice):
 
 def test_only_negative_priority_resources_count_as_none_available(server, alice):
     # RFC 6121 §8.5.2.1.1: never to a negative resource; chat/normal then as if no resource
-    # were available (§8.5.2.2.1: offline storage or <service-unavailable/>; Tern has no storage).
+    # were available (§8.5.2.2.1: offline storage, off here, or <service-unavailable/>).
     negative = server.login("bob", "neg", presence="<presence><priority>-5</priority></presence>")
     alice.send(message("bob@localhost", "chat", id_="neg-only"))
     reply = alice.wait_for(is_message)
