@@ -23,6 +23,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
       "max_offline_messages"}},
+    {"registration", {"in_band"}},
     {"log", {"level"}},
 };
 
@@ -144,6 +145,8 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   }
   config.require_c2s_encryption =
       get<bool>(root, "tls.require_c2s_encryption", "true or false").value_or(true);
+  config.in_band_registration =
+      get<bool>(root, "registration.in_band", "true or false").value_or(false);
   if (auto backend = get<std::string>(root, "storage.backend", "a string")) {
     if (*backend != "sqlite" && *backend != "mysql") {
       bad("storage.backend", "must be \"sqlite\" or \"mysql\"");

@@ -52,6 +52,8 @@ struct Config {
   std::chrono::milliseconds auth_failure_delay{1000};
   std::size_t max_roster_items = 1000;
   std::size_t max_offline_messages = 1000;  // per account; 0: offline storage off
+  // [registration]
+  bool in_band_registration = false;  // XEP-0077 account creation by unauthenticated clients
   // [log]
   std::string log_level = "info";
 

@@ -1,5 +1,6 @@
 // The features the server runs, in one list: adding a feature adds one line to feature_list.cpp.
 #pragma once
+#include "features/accounts/account_store.hpp"
 #include "server/config.hpp"
 #include "storage/database.hpp"
 #include "xmpp/pipeline/pipeline.hpp"
@@ -8,15 +9,20 @@
 
 namespace tern::server {
 
-// What features are built from: storage, the directory of connected resources, the router for
-// the stanzas they send, and their settings.
+// What features are built from: storage, accounts, the directory of connected resources, the
+// router for the stanzas they send, and their settings.
 struct FeatureContext {
   storage::Database& database;
+  features::accounts::AccountStore& accounts;
   xmpp::SessionRegistry& registry;
   xmpp::Router& router;
   const Config& config;
 };
 
 void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context);
+
+// The specifications the features declare with implements(), as a Markdown table sorted by name
+// (`tern implements`; the README carries it).
+std::string implementation_table();
 
 }  // namespace tern::server

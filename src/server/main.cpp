@@ -11,6 +11,7 @@
 
 #include "features/accounts/account_store.hpp"
 #include "server/config.hpp"
+#include "server/feature_list.hpp"
 #include "server/server.hpp"
 #include "server/setup.hpp"
 #include "server/version.hpp"
@@ -166,6 +167,11 @@ int check_config(const Options& options) {
   return 0;
 }
 
+int implements(const Options&) {
+  std::cout << server::implementation_table();
+  return 0;
+}
+
 int serve(const Options& options) { return server::Server(config_of(options)).run(); }
 
 }  // namespace
@@ -212,6 +218,7 @@ int main(int argc, char** argv) {
   on(cert->add_subcommand("generate", "Write a self-signed certificate for server.domains"), cert_generate)
       ->add_flag("-f,--force", options.force, "Replace an existing certificate");
   on(app.add_subcommand("check-config", "Check a configuration file and exit"), check_config);
+  on(app.add_subcommand("implements", "Print the specifications Tern implements (Markdown)"), implements);
 
   CLI11_PARSE(app, argc, argv);
   try {

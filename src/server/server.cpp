@@ -71,7 +71,8 @@ int Server::run() {
   auto context = open_tls_context(config_);
   parts_ = std::make_unique<Parts>(config_, std::move(database), std::move(context));
   auto& parts = *parts_;
-  add_features(parts.pipeline, {*parts.database, parts.registry, parts.router, config_});
+  add_features(parts.pipeline,
+               {*parts.database, parts.accounts, parts.registry, parts.router, config_});
 
   parts.c2s_options = xmpp::C2SOptions{
       .domains = config_.domains,

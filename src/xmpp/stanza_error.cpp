@@ -19,30 +19,33 @@ std::string_view type_name(StanzaError::Type type) {
 
 }  // namespace
 
-#define TERN_STANZA_ERROR(function, condition, type)              \
-  StanzaError StanzaError::function(std::string text) {            \
-    return StanzaError(Type::type, condition, std::move(text));    \
+// The last column is the legacy code of XEP-0086 §3, for clients that still read only that.
+#define TERN_STANZA_ERROR(function, condition, type, code)              \
+  StanzaError StanzaError::function(std::string text) {                  \
+    return StanzaError(Type::type, condition, code, std::move(text));    \
   }
-TERN_STANZA_ERROR(bad_request, "bad-request", modify)
-TERN_STANZA_ERROR(conflict, "conflict", cancel)
-TERN_STANZA_ERROR(feature_not_implemented, "feature-not-implemented", cancel)
-TERN_STANZA_ERROR(forbidden, "forbidden", auth)
-TERN_STANZA_ERROR(internal_server_error, "internal-server-error", cancel)
-TERN_STANZA_ERROR(item_not_found, "item-not-found", cancel)
-TERN_STANZA_ERROR(jid_malformed, "jid-malformed", modify)
-TERN_STANZA_ERROR(not_acceptable, "not-acceptable", modify)
-TERN_STANZA_ERROR(not_allowed, "not-allowed", cancel)
-TERN_STANZA_ERROR(not_authorized, "not-authorized", auth)
-TERN_STANZA_ERROR(policy_violation, "policy-violation", modify)
-TERN_STANZA_ERROR(recipient_unavailable, "recipient-unavailable", wait)
-TERN_STANZA_ERROR(remote_server_not_found, "remote-server-not-found", cancel)
-TERN_STANZA_ERROR(resource_constraint, "resource-constraint", wait)
-TERN_STANZA_ERROR(service_unavailable, "service-unavailable", cancel)
-TERN_STANZA_ERROR(unexpected_request, "unexpected-request", wait)
+TERN_STANZA_ERROR(bad_request, "bad-request", modify, 400)
+TERN_STANZA_ERROR(conflict, "conflict", cancel, 409)
+TERN_STANZA_ERROR(feature_not_implemented, "feature-not-implemented", cancel, 501)
+TERN_STANZA_ERROR(forbidden, "forbidden", auth, 403)
+TERN_STANZA_ERROR(internal_server_error, "internal-server-error", cancel, 500)
+TERN_STANZA_ERROR(item_not_found, "item-not-found", cancel, 404)
+TERN_STANZA_ERROR(jid_malformed, "jid-malformed", modify, 400)
+TERN_STANZA_ERROR(not_acceptable, "not-acceptable", modify, 406)
+TERN_STANZA_ERROR(not_allowed, "not-allowed", cancel, 405)
+TERN_STANZA_ERROR(not_authorized, "not-authorized", auth, 401)
+// policy-violation postdates XEP-0086; it is closest to not-acceptable.
+TERN_STANZA_ERROR(policy_violation, "policy-violation", modify, 406)
+TERN_STANZA_ERROR(recipient_unavailable, "recipient-unavailable", wait, 404)
+TERN_STANZA_ERROR(remote_server_not_found, "remote-server-not-found", cancel, 404)
+TERN_STANZA_ERROR(resource_constraint, "resource-constraint", wait, 500)
+TERN_STANZA_ERROR(service_unavailable, "service-unavailable", cancel, 503)
+TERN_STANZA_ERROR(unexpected_request, "unexpected-request", wait, 400)
 #undef TERN_STANZA_ERROR
 
 xml::Element StanzaError::element() const {
   xml::Element error("error", std::string(ns::client));
+  error.set_attribute("code", std::to_string(code_));
   error.set_attribute("type", std::string(type_name(type_)));
   error.add_child(condition_, std::string(ns::stanza_errors));
   if (!text_.empty()) {

@@ -33,14 +33,16 @@ public:
   Type type() const { return type_; }
   const std::string& condition() const { return condition_; }
   const std::string& text() const { return text_; }
-  // <error type='...'><condition xmlns='...stanzas'/><text/>?</error>
+  int legacy_code() const { return code_; }
+  // <error code='...' type='...'><condition xmlns='...stanzas'/><text/>?</error>
   xml::Element element() const;
 
 private:
-  StanzaError(Type type, std::string condition, std::string text)
-      : type_(type), condition_(std::move(condition)), text_(std::move(text)) {}
+  StanzaError(Type type, std::string condition, int code, std::string text)
+      : type_(type), condition_(std::move(condition)), code_(code), text_(std::move(text)) {}
   Type type_;
   std::string condition_;
+  int code_;
   std::string text_;
 };
 

@@ -533,8 +533,19 @@ def stanza_error(element):
     return error.get("type"), conditions
 
 
+# XEP-0086 §3: the legacy code that goes with each condition.
+LEGACY_CODES = {
+    "bad-request": "400", "conflict": "409", "feature-not-implemented": "501", "forbidden": "403",
+    "internal-server-error": "500", "item-not-found": "404", "jid-malformed": "400",
+    "not-acceptable": "406", "not-allowed": "405", "not-authorized": "401",
+    "policy-violation": "406", "recipient-unavailable": "404", "remote-server-not-found": "404",
+    "resource-constraint": "500", "service-unavailable": "503", "unexpected-request": "400",
+}
+
+
 def assert_stanza_error(element, name, condition, error_type, from_=None, to=None, id_=None):
-    """The element is <name type='error'> from/to/id as given with exactly one condition."""
+    """The element is <name type='error'> from/to/id as given with exactly one condition, and
+    that condition's legacy code (XEP-0086)."""
     text = ET.tostring(element).decode()
     assert element.tag == q(NS_CLIENT, name), text
     assert element.get("type") == "error", text
@@ -545,6 +556,7 @@ def assert_stanza_error(element, name, condition, error_type, from_=None, to=Non
     if id_ is not None:
         assert element.get("id") == id_, text
     assert stanza_error(element) == (error_type, [condition]), text
+    assert element.find(q(NS_CLIENT, "error")).get("code") == LEGACY_CODES[condition], text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -234,3 +234,14 @@ def test_server_runs_on_mariadb_after_db_copy_from_sqlite(tmp_path, tern_factory
     assert scram_login(server, "carol@localhost/mysql", "from-sqlite") == ("session_start", [])
     assert login_result(server, "alice", "secret") == "success"
     assert login_result(server, "carol", "wrong") == ["not-authorized"]
+
+
+def test_readme_lists_what_the_features_implement():
+    """The README's specification table is `tern implements`, generated from what each feature
+    declares; a feature added without updating the README fails here."""
+    result = run_tern("implements")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("| Specification | Version | Support |\n")
+    assert "| RFC 6121 |" in result.stdout
+    readme = (REPO / "README.md").read_text()
+    assert result.stdout in readme, "README.md: replace the specification table with `build/tern implements`"

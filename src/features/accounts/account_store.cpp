@@ -56,36 +56,59 @@ void AccountStore::store_credentials(storage::Connection& connection, const xmpp
   }
 }
 
+bool AccountStore::create_in(storage::Connection& connection, const xmpp::Jid& account,
+                             std::string_view password) {
+  if (!connection.query("SELECT 1 FROM accounts WHERE domain = ? AND username = ?",
+                        {account.domainpart(), account.localpart()}).empty()) {
+    return false;
+  }
+  connection.execute("INSERT INTO accounts (domain, username, created_at) VALUES (?, ?, ?)",
+                     {account.domainpart(), account.localpart(), std::int64_t{std::time(nullptr)}});
+  store_credentials(connection, account, password);
+  return true;
+}
+
+bool AccountStore::set_password_in(storage::Connection& connection, const xmpp::Jid& account,
+                                   std::string_view password) {
+  if (connection.query("SELECT 1 FROM accounts WHERE domain = ? AND username = ?",
+                       {account.domainpart(), account.localpart()}).empty()) {
+    return false;
+  }
+  store_credentials(connection, account, password);
+  return true;
+}
+
+// Everything an account owns goes with it: every table refers to accounts ON DELETE CASCADE.
+bool AccountStore::remove_in(storage::Connection& connection, const xmpp::Jid& account) {
+  return connection.execute("DELETE FROM accounts WHERE domain = ? AND username = ?",
+                            {account.domainpart(), account.localpart()}) > 0;
+}
+
 bool AccountStore::create(const xmpp::Jid& account, std::string_view password) {
-  return db_.transact_blocking([&](storage::Connection& connection) {
-    if (!connection.query("SELECT 1 FROM accounts WHERE domain = ? AND username = ?",
-                          {account.domainpart(), account.localpart()}).empty()) {
-      return false;
-    }
-    connection.execute("INSERT INTO accounts (domain, username, created_at) VALUES (?, ?, ?)",
-                       {account.domainpart(), account.localpart(), std::int64_t{std::time(nullptr)}});
-    store_credentials(connection, account, password);
-    return true;
-  });
+  return db_.transact_blocking([&](storage::Connection& c) { return create_in(c, account, password); });
 }
 
 bool AccountStore::set_password(const xmpp::Jid& account, std::string_view password) {
-  return db_.transact_blocking([&](storage::Connection& connection) {
-    if (connection.query("SELECT 1 FROM accounts WHERE domain = ? AND username = ?",
-                         {account.domainpart(), account.localpart()}).empty()) {
-      return false;
-    }
-    store_credentials(connection, account, password);
-    return true;
-  });
+  return db_.transact_blocking([&](storage::Connection& c) { return set_password_in(c, account, password); });
 }
 
 bool AccountStore::remove(const xmpp::Jid& account) {
-  return db_.transact_blocking([&](storage::Connection& connection) {
-    connection.execute("DELETE FROM account_credentials WHERE domain = ? AND username = ?",
-                       {account.domainpart(), account.localpart()});
-    return connection.execute("DELETE FROM accounts WHERE domain = ? AND username = ?",
-                              {account.domainpart(), account.localpart()}) > 0;
+  return db_.transact_blocking([&](storage::Connection& c) { return remove_in(c, account); });
+}
+
+boost::asio::awaitable<bool> AccountStore::register_account(xmpp::Jid account, std::string password) {
+  return db_.transact([this, account = std::move(account), password = std::move(password)](
+                          storage::Connection& c) { return create_in(c, account, password); });
+}
+
+boost::asio::awaitable<bool> AccountStore::change_password(xmpp::Jid account, std::string password) {
+  return db_.transact([this, account = std::move(account), password = std::move(password)](
+                          storage::Connection& c) { return set_password_in(c, account, password); });
+}
+
+boost::asio::awaitable<bool> AccountStore::delete_account(xmpp::Jid account) {
+  return db_.transact([account = std::move(account)](storage::Connection& c) {
+    return remove_in(c, account);
   });
 }
 

@@ -29,7 +29,16 @@ public:
   bool remove(const xmpp::Jid& account);                                   // false: no account
   std::vector<xmpp::Jid> list(const std::string& domain);
 
+  // The same for the running server, on the storage threads (PBKDF2 included).
+  boost::asio::awaitable<bool> register_account(xmpp::Jid account, std::string password);
+  boost::asio::awaitable<bool> change_password(xmpp::Jid account, std::string password);
+  boost::asio::awaitable<bool> delete_account(xmpp::Jid account);
+
 private:
+  bool create_in(storage::Connection& connection, const xmpp::Jid& account, std::string_view password);
+  bool set_password_in(storage::Connection& connection, const xmpp::Jid& account,
+                       std::string_view password);
+  static bool remove_in(storage::Connection& connection, const xmpp::Jid& account);
   void store_credentials(storage::Connection& connection, const xmpp::Jid& account,
                          std::string_view password);
   storage::Database& db_;

@@ -18,8 +18,7 @@ xml::Element identity(std::string_view category, std::string_view type, std::str
 }  // namespace
 
 void DiscoFeature::install(xmpp::Registrar& registrar) {
-  // Partial until accounts answer others by presence subscription (needs the roster).
-  registrar.implements({.spec = "XEP-0030", .version = "2.5rc3", .support = xmpp::Support::partial});
+  registrar.implements({.spec = "XEP-0030", .version = "2.5.0"});
   registrar.disco_feature(info_xmlns);
   registrar.disco_feature(items_xmlns);
   registrar.on_iq(xmpp::IqType::get, {info_xmlns, "query"},
@@ -42,9 +41,8 @@ boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& reque
     }
     co_return query;
   }
-  // §8: others learn about an account only through a presence subscription, which needs the
-  // roster; until then only the account itself is answered.
-  if (!request.is_to_self()) co_return xmpp::StanzaError::service_unavailable();
+  // §8: others learn about an account only through a presence subscription.
+  if (!co_await may_see(request)) co_return xmpp::StanzaError::service_unavailable();
   query.add_child(identity("account", "registered"));
   query.add_child("feature", std::string(info_xmlns)).set_attribute("var", std::string(info_xmlns));
   co_return query;
@@ -52,9 +50,21 @@ boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& reque
 
 boost::asio::awaitable<xmpp::IqResult> DiscoFeature::items(xmpp::IqRequest& request) {
   if (request.payload().attribute("node")) co_return xmpp::StanzaError::item_not_found();
-  // §4.1: no hosted services (MUC, components) and no account items yet; §8: an account's items
-  // are never an error, an unauthorised requester gets an empty list.
-  co_return xml::Element("query", std::string(items_xmlns));
+  // §4.1: no hosted services (MUC, components) yet; §8: an account's items are its available
+  // resources, and never an error: an unauthorised requester gets an empty list.
+  xml::Element query("query", std::string(items_xmlns));
+  if (request.target() == xmpp::Target::account && co_await may_see(request)) {
+    for (const auto& resource : registry_.resources(request.to())) {
+      if (resource.priority) query.add_child("item", std::string(items_xmlns)).set_attribute("jid", resource.jid.full());
+    }
+  }
+  co_return query;
+}
+
+boost::asio::awaitable<bool> DiscoFeature::may_see(const xmpp::IqRequest& request) {
+  if (request.is_to_self()) co_return true;
+  auto state = co_await roster_.state(request.to(), request.from().bare());
+  co_return state && state->from;
 }
 
 }  // namespace tern::features::disco

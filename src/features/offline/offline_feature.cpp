@@ -3,10 +3,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
-
 #include "xml/parse_element.hpp"
 #include "xml/serializer.hpp"
+#include "xmpp/date_time.hpp"
 #include "xmpp/namespaces.hpp"
 
 namespace tern::features::offline {
@@ -15,16 +14,6 @@ namespace {
 constexpr std::string_view delay_xmlns = "urn:xmpp:delay";
 constexpr std::string_view chat_states_xmlns = "http://jabber.org/protocol/chatstates";
 constexpr std::string_view hints_xmlns = "urn:xmpp:hints";
-
-// XEP-0082 DateTime in UTC.
-std::string utc_stamp(std::int64_t seconds) {
-  std::time_t time = seconds;
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 // XEP-0085 §5.4: chat state notifications alone are not worth keeping; XEP-0334 <no-store/>
 // asks not to.
@@ -79,7 +68,8 @@ boost::asio::awaitable<void> OfflineFeature::deliver(const xmpp::AvailabilityCha
       auto message = xml::parse_element(stored.stanza, xmpp::ns::client);
       auto& delay = message.add_child("delay", std::string(delay_xmlns));
       delay.set_attribute("from", change.resource.domainpart());
-      delay.set_attribute("stamp", utc_stamp(stored.stored_at));
+      delay.set_attribute(
+          "stamp", xmpp::utc_date_time(std::chrono::system_clock::from_time_t(stored.stored_at)));
       delay.add_text("Offline Storage");
       session->deliver(std::make_shared<const xml::Element>(std::move(message)));
     } catch (const std::exception& e) {

@@ -29,8 +29,11 @@ xml::Element query_element(std::optional<std::string> version) {
 
 void RosterFeature::install(xmpp::Registrar& registrar) {
   registrar.implements({.spec = "RFC 6121", .version = "", .support = xmpp::Support::complete});
-  registrar.stream_feature(xml::Element("ver", "urn:xmpp:features:rosterver"));     // §2.6.1
-  registrar.stream_feature(xml::Element("sub", "urn:xmpp:features:pre-approval"));  // §3.4
+  registrar.implements({.spec = "XEP-0237", .version = "1.3"});  // roster versioning, as in RFC 6121 §2.6
+  registrar.stream_feature(xmpp::Negotiation::authenticated,
+                           xml::Element("ver", "urn:xmpp:features:rosterver"));  // §2.6.1
+  registrar.stream_feature(xmpp::Negotiation::authenticated,
+                           xml::Element("sub", "urn:xmpp:features:pre-approval"));  // §3.4
   registrar.on_iq(xmpp::IqType::get, {roster_xmlns, "query"}, {xmpp::Target::account},
                   [this](xmpp::IqRequest& request) { return get(request); });
   registrar.on_iq(xmpp::IqType::set, {roster_xmlns, "query"}, {xmpp::Target::account},
@@ -41,6 +44,7 @@ void RosterFeature::install(xmpp::Registrar& registrar) {
                         [this](xml::Element& presence) { return inbound(presence); });
   registrar.on_availability(
       [this](const xmpp::AvailabilityChange& change) { return resend_requests(change); });
+  registrar.on_account_deleted([this](const xmpp::Jid& account) { return cancel_all(account); });
 }
 
 boost::asio::awaitable<xmpp::IqResult> RosterFeature::get(xmpp::IqRequest& request) {
@@ -202,6 +206,18 @@ boost::asio::awaitable<void> RosterFeature::resend_requests(const xmpp::Availabi
       spdlog::error("roster: a stored subscription request for {} is unreadable: {}",
                     change.resource.bare_string(), e.what());
     }
+  }
+}
+
+// XEP-0077 §3.2: a cancelled account's contacts see its subscriptions end, as if each item had
+// been removed (§2.5.2), and its unanswered requests are denied.
+boost::asio::awaitable<void> RosterFeature::cancel_all(const xmpp::Jid& account) {
+  auto roster = co_await store_.load(account);
+  for (const auto& item : roster.items) co_await remove(account, item.contact);
+  auto requests = co_await store_.pending_requests(account);
+  for (const auto& stored : requests) {
+    auto requester = xmpp::Jid::parse(xml::parse_element(stored, xmpp::ns::client).attribute_or("from"));
+    if (requester) co_await send_subscription(account, requester->bare(), "unsubscribed");
   }
 }
 

@@ -30,6 +30,7 @@ private:
   boost::asio::awaitable<xmpp::Handled> outbound(xml::Element& presence);
   boost::asio::awaitable<xmpp::Handled> inbound(xml::Element& presence);
   boost::asio::awaitable<void> resend_requests(const xmpp::AvailabilityChange& change);
+  boost::asio::awaitable<void> cancel_all(const xmpp::Jid& account);
 
   // A roster push (§2.1.6) to every interested resource of the account.
   void push(const xmpp::Jid& account, const xml::Element& item, const std::string& version);

@@ -39,4 +39,12 @@ struct AvailabilityChange {
 
 using AvailabilityHook = std::function<boost::asio::awaitable<void>(const AvailabilityChange&)>;
 
+// An account is about to be deleted (its stored data goes with it, by the storage schema): the
+// last chance to tell others, e.g. to cancel presence subscriptions.
+using AccountHook = std::function<boost::asio::awaitable<void>(const Jid& account)>;
+
+// When a stream feature is offered: before authentication (XEP-0077 registration) or after it
+// (roster versioning, pre-approval).
+enum class Negotiation { unauthenticated, authenticated };
+
 }  // namespace tern::xmpp

@@ -18,9 +18,10 @@ struct PayloadName {
   std::string_view name;
 };
 
-// Who the IQ is addressed to: the server itself (its domain) or a local account's bare JID, which
-// the server answers on the account's behalf (RFC 6121 §8.5.2.1.3).
-enum class Target { server, account };
+// Who the IQ is addressed to: the server itself (its domain), a local account's bare JID, which
+// the server answers on the account's behalf (RFC 6121 §8.5.2.1.3), or the server asked over a
+// secure stream that has not authenticated yet (XEP-0077 registration; `from` is empty then).
+enum class Target { server, account, unauthenticated };
 
 class IqRequest {
 public:

@@ -41,8 +41,13 @@ public:
   void on_availability(AvailabilityHook hook) override {
     pipeline_.availability_hooks_.emplace_back(feature_, std::move(hook));
   }
-  void stream_feature(xml::Element feature) override {
-    pipeline_.stream_features_.push_back(std::move(feature));
+  void on_account_deleted(AccountHook hook) override {
+    pipeline_.account_hooks_.emplace_back(feature_, std::move(hook));
+  }
+  void stream_feature(Negotiation when, xml::Element feature) override {
+    (when == Negotiation::authenticated ? pipeline_.authenticated_features_
+                                        : pipeline_.unauthenticated_features_)
+        .push_back(std::move(feature));
   }
 
 private:
@@ -92,6 +97,25 @@ asio::awaitable<void> Pipeline::availability_changed(const AvailabilityChange& c
                     e.what());
     }
   }
+}
+
+asio::awaitable<void> Pipeline::account_deleted(const Jid& account) {
+  for (const auto& [feature, hook] : account_hooks_) {
+    try {
+      co_await hook(account);
+    } catch (const std::exception& e) {
+      spdlog::error("{} failed before the deletion of {}: {}", feature, account.bare_string(), e.what());
+    }
+  }
+}
+
+bool Pipeline::handles(const xml::Element& iq, Target target) const {
+  auto payloads = iq.child_elements();
+  if (payloads.size() != 1) return false;
+  auto type = iq.attribute_or("type");
+  if (type != "get" && type != "set") return false;
+  return iq_handlers_.contains(Key{type == "get" ? IqType::get : IqType::set, target,
+                                   payloads.front()->xmlns(), payloads.front()->name()});
 }
 
 asio::awaitable<xml::Element> Pipeline::handle_iq(const xml::Element& iq, Jid from, Jid to,

@@ -35,9 +35,14 @@ public:
   // handles it. A hook that throws is logged and counts as having handled (dropped) the stanza.
   asio::awaitable<Handled> process(Stage stage, xml::Element& stanza);
   asio::awaitable<void> availability_changed(const AvailabilityChange& change);
+  asio::awaitable<void> account_deleted(const Jid& account);
+  // Whether a handler serves this IQ get/set for `target`.
+  bool handles(const xml::Element& iq, Target target) const;
 
   const std::vector<std::string>& disco_features() const { return disco_features_; }
-  const std::vector<xml::Element>& stream_features() const { return stream_features_; }
+  const std::vector<xml::Element>& stream_features(Negotiation when) const {
+    return when == Negotiation::authenticated ? authenticated_features_ : unauthenticated_features_;
+  }
   const std::vector<Implementation>& implementations() const { return implementations_; }
 
 private:
@@ -59,7 +64,9 @@ private:
   void add_hook(std::string_view kind, Stage stage, Hook hook);
   std::map<std::pair<std::string, Stage>, std::vector<Hook>> stanza_hooks_;  // by (kind, stage)
   std::vector<std::pair<std::string, AvailabilityHook>> availability_hooks_;
-  std::vector<xml::Element> stream_features_;
+  std::vector<std::pair<std::string, AccountHook>> account_hooks_;
+  std::vector<xml::Element> unauthenticated_features_;
+  std::vector<xml::Element> authenticated_features_;
   std::vector<std::string> disco_features_;
   std::vector<Implementation> implementations_;
 };

@@ -37,8 +37,8 @@ public:
   virtual void on_message(Stage stage, int priority, StanzaHook hook) = 0;
   virtual void on_presence(Stage stage, int priority, StanzaHook hook) = 0;
   virtual void on_availability(AvailabilityHook hook) = 0;
-  // Offered to a client once it has authenticated (e.g. roster versioning, RFC 6121 §2.6.1).
-  virtual void stream_feature(xml::Element feature) = 0;
+  virtual void on_account_deleted(AccountHook hook) = 0;
+  virtual void stream_feature(Negotiation when, xml::Element feature) = 0;
 };
 
 }  // namespace tern::xmpp

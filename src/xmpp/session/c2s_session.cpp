@@ -217,6 +217,10 @@ xml::Element C2SSession::stream_features() const {
       // RFC 6120 §6.4.1 / §13.9.4: no clear-text password on an unencrypted stream.
       if (stream_->traits().is_secure) {
         mechanisms.add_child("mechanism", std::string(ns::sasl)).add_text("PLAIN");
+        // Registration sends a password too: offered on a secure stream only.
+        for (const auto& feature : services_.pipeline.stream_features(Negotiation::unauthenticated)) {
+          features.add_child(feature);
+        }
       }
       break;
     }
@@ -224,7 +228,9 @@ xml::Element C2SSession::stream_features() const {
       features.add_child("bind", std::string(ns::bind));
       // RFC 6121 Appendix E: the RFC 3921 session step is kept as a no-op for old clients.
       features.add_child("session", std::string(ns::session)).add_child("optional", std::string(ns::session));
-      for (const auto& feature : services_.pipeline.stream_features()) features.add_child(feature);
+      for (const auto& feature : services_.pipeline.stream_features(Negotiation::authenticated)) {
+        features.add_child(feature);
+      }
       break;
     }
     case Stage::bound: break;
@@ -248,6 +254,10 @@ asio::awaitable<void> C2SSession::negotiate() {
     } else if (stage_ == Stage::binding && element.is("iq", ns::client) &&
                element.child("bind", ns::bind) && element.attribute_or("type") == "set") {
       bind(element);
+    } else if (stage_ == Stage::authentication && stream_->traits().is_secure &&
+               element.is("iq", ns::client) &&
+               services_.pipeline.handles(element, Target::unauthenticated)) {
+      co_await unauthenticated_iq(std::move(element));
     } else if (stage_ == Stage::tls && options_.require_tls) {
       // §5.3.1: STARTTLS is mandatory-to-negotiate here.
       throw StreamErrorRaised{StreamError("policy-violation", "STARTTLS is required")};
@@ -264,6 +274,19 @@ asio::awaitable<void> C2SSession::start_tls() {
   stage_ = Stage::authentication;
   log_info("TLS established");
   co_await open_stream();
+}
+
+// XEP-0077 §3.1: an unregistered client may register before it authenticates. The answer
+// goes back on this stream only: the client has no address yet.
+asio::awaitable<void> C2SSession::unauthenticated_iq(xml::Element iq) {
+  if (!iq.attribute("id")) {
+    stream_->send(error_reply(iq, StanzaError::bad_request("an IQ needs an id")));
+    co_return;
+  }
+  iq.set_attribute("xml:lang", lang_);
+  auto reply = co_await services_.pipeline.handle_iq(iq, Jid(), *Jid::parse(domain_),
+                                                     Target::unauthenticated);
+  stream_->send(reply);
 }
 
 void C2SSession::bind(const xml::Element& iq) {
@@ -341,6 +364,13 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
                type == "probe" || type == "error")) {
     stream_->send(error_reply(stanza, StanzaError::bad_request("unknown presence type")));
     co_return;
+  } else if (const xml::Element* show = stanza.child("show", ns::client)) {
+    // RFC 6121 §4.7.2.1: away, chat, dnd or xa.
+    auto value = show->text();
+    if (value != "away" && value != "chat" && value != "dnd" && value != "xa") {
+      stream_->send(error_reply(stanza, StanzaError::bad_request("<show/> must be away, chat, dnd or xa")));
+      co_return;
+    }
   }
   if (const std::string* to = stanza.attribute("to"); to && !Jid::parse(*to)) {
     if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));

@@ -70,6 +70,7 @@ private:
                                         sasl::SaslCondition& failure) const;
   asio::awaitable<void> fail_authentication(sasl::SaslCondition condition);
   asio::awaitable<std::string> sasl_response(const std::string& challenge);
+  asio::awaitable<void> unauthenticated_iq(xml::Element iq);
   void bind(const xml::Element& iq);
   asio::awaitable<void> serve();
   asio::awaitable<void> handle_stanza(xml::Element stanza);

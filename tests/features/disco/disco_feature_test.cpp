@@ -33,9 +33,12 @@ TEST_F(DiscoTest, Example1And2_ServerInfoHasItsIdentityAndEveryRegisteredFeature
             "<identity category='server' type='im' name='Tern'/>"
             "<feature var='http://jabber.org/protocol/disco#info'/>"
             "<feature var='http://jabber.org/protocol/disco#items'/>"
+            "<feature var='jabber:iq:last'/>"
+            "<feature var='jabber:iq:register'/>"
             "<feature var='jabber:iq:version'/>"
             "<feature var='msgoffline'/>"
             "<feature var='urn:xmpp:ping'/>"
+            "<feature var='urn:xmpp:time'/>"
             "</query></iq>");
 }
 
@@ -76,6 +79,26 @@ TEST_F(DiscoTest, AnotherAccountIsServiceUnavailableWithoutASubscription_Section
   romeo.send("<iq type='get' id='other-items' to='juliet@localhost'>"
              "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
   EXPECT_EQ(romeo.receive().attribute_or("type"), "result");  // empty, never an error
+}
+
+TEST_F(DiscoTest, ASubscriberSeesTheAccountAndItsAvailableResources_Section8) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  auto juliet = server.login("juliet@localhost/balcony");
+  romeo.send("<presence to='juliet@localhost' type='subscribe'/>");
+  juliet.receive_all();
+  juliet.send("<presence to='romeo@localhost' type='subscribed'/>");
+  romeo.receive_all();
+  romeo.send("<iq type='get' id='info' to='juliet@localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  auto info = romeo.receive();
+  ASSERT_EQ(info.attribute_or("type"), "result");
+  EXPECT_EQ(info.child("query")->child("identity")->attribute_or("category"), "account");
+  romeo.send("<iq type='get' id='items' to='juliet@localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  EXPECT_EQ(to_xml(romeo.receive()),
+            "<iq id='items' to='romeo@localhost/orchard' from='juliet@localhost' type='result'>"
+            "<query xmlns='http://jabber.org/protocol/disco#items'>"
+            "<item jid='juliet@localhost/balcony'/></query></iq>");
 }
 
 }  // namespace

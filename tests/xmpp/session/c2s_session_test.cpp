@@ -118,6 +118,14 @@ TEST_F(C2SSessionTest, BareJidMessageGoesToTheHigherPriority_Rfc6121Section8_5_2
   EXPECT_TRUE(low.receives_nothing());
 }
 
+TEST_F(C2SSessionTest, UnknownShowIsBadRequest_Rfc6121Section4_7_2_1) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<presence><show>sleeping</show></presence>");
+  auto reply = romeo.receive();
+  EXPECT_EQ(reply.attribute_or("type"), "error");
+  EXPECT_TRUE(reply.child("error")->child("bad-request", "urn:ietf:params:xml:ns:xmpp-stanzas"));
+}
+
 TEST_F(C2SSessionTest, BadPriorityIsBadRequest_Rfc6121Section4_7_2_3) {
   auto romeo = server.login("romeo@localhost/orchard");
   romeo.send("<presence><priority>200</priority></presence>");
