@@ -3,6 +3,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <set>
@@ -24,6 +25,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
       "max_offline_messages"}},
     {"registration", {"in_band"}},
+    {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
     {"log", {"level"}},
 };
 
@@ -128,6 +130,21 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       }
       config.domains.push_back(jid->domainpart());
     }
+  }
+  if (const auto* contact = root["contact"].as_table()) {
+    for (const auto& [role, node] : *contact) {
+      std::string key = "contact." + std::string(role.str());
+      const auto* uris = node.as_array();
+      if (!uris) bad(key, "must be a list of URIs, e.g. [\"mailto:abuse@example.org\"]");
+      std::vector<std::string> addresses;
+      for (const auto& element : *uris) {
+        auto uri = element.value<std::string>();
+        if (!uri || uri->find(':') == std::string::npos) bad(key, "\"" + uri.value_or("?") + "\" is not a URI");
+        addresses.push_back(*uri);
+      }
+      config.contact_addresses.emplace_back(std::string(role.str()), std::move(addresses));
+    }
+    std::sort(config.contact_addresses.begin(), config.contact_addresses.end());
   }
   if (auto dir = get<std::string>(root, "server.data_dir", "a path")) config.data_dir = *dir;
   config.threads = static_cast<unsigned>(get_integer(root, "server.threads", 0, 0, 256));

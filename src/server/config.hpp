@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "storage/mysql_connection.hpp"
@@ -52,6 +53,8 @@ struct Config {
   std::chrono::milliseconds auth_failure_delay{1000};
   std::size_t max_roster_items = 1000;
   std::size_t max_offline_messages = 1000;  // per account; 0: offline storage off
+  // [contact]: XEP-0157 addresses (URIs) by role, as "abuse", "admin", ... (sorted by role)
+  std::vector<std::pair<std::string, std::vector<std::string>>> contact_addresses;
   // [registration]
   bool in_band_registration = false;  // XEP-0077 account creation by unauthenticated clients
   // [log]

@@ -25,7 +25,8 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
   pipeline.add<features::presence::PresenceFeature>(roster.store(), registry, router);
   pipeline.add<features::offline::OfflineFeature>(
       db, registry, features::offline::OfflineOptions{.max_messages = config.max_offline_messages});
-  pipeline.add<features::disco::DiscoFeature>(pipeline, roster.store(), registry);
+  pipeline.add<features::disco::DiscoFeature>(pipeline, roster.store(), registry,
+                                              config.contact_addresses);
   pipeline.add<features::last::LastFeature>(db, roster.store(), registry);
   pipeline.add<features::ping::PingFeature>();
   pipeline.add<features::register_::RegisterFeature>(

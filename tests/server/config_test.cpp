@@ -74,6 +74,21 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(error_of("[server\n").find(":1:"), std::string::npos);  // file:line:column
 }
 
+TEST_F(ConfigTest, ContactAddressesAndRegistration) {
+  auto config = load("[contact]\nadmin = [\"xmpp:admin@example.org\"]\n"
+                     "abuse = [\"mailto:abuse@example.org\", \"xmpp:abuse@example.org\"]\n"
+                     "[registration]\nin_band = true\n");
+  ASSERT_EQ(config.contact_addresses.size(), 2u);
+  EXPECT_EQ(config.contact_addresses[0].first, "abuse");
+  EXPECT_EQ(config.contact_addresses[0].second.size(), 2u);
+  EXPECT_EQ(config.contact_addresses[1].second.front(), "xmpp:admin@example.org");
+  EXPECT_TRUE(config.in_band_registration);
+  EXPECT_FALSE(load("").in_band_registration);
+  EXPECT_EQ(error_of("[contact]\nabuse = \"x\"\n").substr(0, 14), "contact.abuse:");
+  EXPECT_EQ(error_of("[contact]\nabuse = [\"nobody\"]\n"), "contact.abuse: \"nobody\" is not a URI");
+  EXPECT_EQ(error_of("[contact]\npress = [\"mailto:p@example.org\"]\n"), "contact.press: unknown key");
+}
+
 TEST_F(ConfigTest, MysqlSettingsAreReadAndCheckedByKeyPath) {
   auto config = load(
       "[storage]\nbackend = \"mysql\"\n[storage.mysql]\nsocket = \"/run/mysqld/mysqld.sock\"\n"

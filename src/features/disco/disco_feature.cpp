@@ -17,8 +17,26 @@ xml::Element identity(std::string_view category, std::string_view type, std::str
 }
 }  // namespace
 
+// XEP-0157 §3 (a XEP-0128 extension): the contact addresses, one list-multi field per role.
+xml::Element DiscoFeature::server_info_form() const {
+  constexpr std::string_view data_xmlns = "jabber:x:data";
+  xml::Element form("x", std::string(data_xmlns));
+  form.set_attribute("type", "result");
+  auto& form_type = form.add_child("field", std::string(data_xmlns));
+  form_type.set_attribute("var", "FORM_TYPE");
+  form_type.set_attribute("type", "hidden");
+  form_type.add_child("value", std::string(data_xmlns)).add_text("http://jabber.org/network/serverinfo");
+  for (const auto& [role, addresses] : contacts_) {
+    auto& field = form.add_child("field", std::string(data_xmlns));
+    field.set_attribute("var", role + "-addresses");
+    for (const auto& address : addresses) field.add_child("value", std::string(data_xmlns)).add_text(address);
+  }
+  return form;
+}
+
 void DiscoFeature::install(xmpp::Registrar& registrar) {
   registrar.implements({.spec = "XEP-0030", .version = "2.5.0"});
+  registrar.implements({.spec = "XEP-0157", .version = "1.1.1"});
   registrar.disco_feature(info_xmlns);
   registrar.disco_feature(items_xmlns);
   registrar.on_iq(xmpp::IqType::get, {info_xmlns, "query"},
@@ -39,6 +57,7 @@ boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& reque
                                                    pipeline_.disco_features().end())) {
       query.add_child("feature", std::string(info_xmlns)).set_attribute("var", var);
     }
+    if (!contacts_.empty()) query.add_child(server_info_form());
     co_return query;
   }
   // §8: others learn about an account only through a presence subscription.

@@ -10,11 +10,14 @@
 
 namespace tern::features::disco {
 
+// XEP-0157 contact addresses: URIs by role ("abuse", "admin", ...).
+using ContactAddresses = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
 class DiscoFeature final : public xmpp::Feature {
 public:
   DiscoFeature(const xmpp::Pipeline& pipeline, roster::RosterStore& roster,
-               const xmpp::SessionRegistry& registry)
-      : pipeline_(pipeline), roster_(roster), registry_(registry) {}
+               const xmpp::SessionRegistry& registry, ContactAddresses contacts = {})
+      : pipeline_(pipeline), roster_(roster), registry_(registry), contacts_(std::move(contacts)) {}
   std::string_view name() const override { return "disco"; }
   void install(xmpp::Registrar& registrar) override;
 
@@ -23,9 +26,11 @@ private:
   boost::asio::awaitable<xmpp::IqResult> items(xmpp::IqRequest& request);
   // The account itself, or a contact with a subscription to its presence.
   boost::asio::awaitable<bool> may_see(const xmpp::IqRequest& request);
+  xml::Element server_info_form() const;
   const xmpp::Pipeline& pipeline_;
   roster::RosterStore& roster_;
   const xmpp::SessionRegistry& registry_;
+  ContactAddresses contacts_;
 };
 
 }  // namespace tern::features::disco

@@ -101,5 +101,22 @@ TEST_F(DiscoTest, ASubscriberSeesTheAccountAndItsAvailableResources_Section8) {
             "<item jid='juliet@localhost/balcony'/></query></iq>");
 }
 
+TEST(DiscoContactTest, ContactAddressesAreAServerInfoForm_Xep0157Section3) {
+  server::Config config;
+  config.contact_addresses = {{"abuse", {"mailto:abuse@localhost", "xmpp:abuse@localhost"}}};
+  TestServer server({"localhost"}, config);
+  server.create_account("romeo@localhost");
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<iq type='get' id='info' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+  auto reply = romeo.receive();
+  const auto* form = reply.child("query")->child("x", "jabber:x:data");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(to_xml(*form),
+            "<x xmlns='jabber:x:data' type='result'>"
+            "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/network/serverinfo</value></field>"
+            "<field var='abuse-addresses'><value>mailto:abuse@localhost</value>"
+            "<value>xmpp:abuse@localhost</value></field></x>");
+}
+
 }  // namespace
 }  // namespace tern::features::disco
