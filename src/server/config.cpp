@@ -25,6 +25,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
       "max_offline_messages"}},
     {"registration", {"in_band"}},
+    {"authentication", {"legacy_iq_auth"}},
     {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
     {"log", {"level"}},
 };
@@ -164,6 +165,8 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       get<bool>(root, "tls.require_c2s_encryption", "true or false").value_or(true);
   config.in_band_registration =
       get<bool>(root, "registration.in_band", "true or false").value_or(false);
+  config.legacy_iq_auth =
+      get<bool>(root, "authentication.legacy_iq_auth", "true or false").value_or(false);
   if (auto backend = get<std::string>(root, "storage.backend", "a string")) {
     if (*backend != "sqlite" && *backend != "mysql") {
       bad("storage.backend", "must be \"sqlite\" or \"mysql\"");

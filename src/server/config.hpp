@@ -55,6 +55,8 @@ struct Config {
   std::size_t max_offline_messages = 1000;  // per account; 0: offline storage off
   // [contact]: XEP-0157 addresses (URIs) by role, as "abuse", "admin", ... (sorted by role)
   std::vector<std::pair<std::string, std::vector<std::string>>> contact_addresses;
+  // [authentication]
+  bool legacy_iq_auth = false;  // XEP-0078 non-SASL authentication, TLS only
   // [registration]
   bool in_band_registration = false;  // XEP-0077 account creation by unauthenticated clients
   // [log]

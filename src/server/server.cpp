@@ -82,6 +82,7 @@ int Server::run() {
       .max_auth_attempts = config_.max_auth_attempts,
       .auth_failure_delay = config_.auth_failure_delay,
       .fake_salt_secret = load_server_secret(config_),
+      .legacy_iq_auth = config_.legacy_iq_auth,
   };
   transport::TcpStreamOptions stream_options{
       .parser = {.max_element_bytes = config_.max_stanza_bytes,

@@ -11,4 +11,6 @@ inline constexpr std::string_view tls = "urn:ietf:params:xml:ns:xmpp-tls";
 inline constexpr std::string_view sasl = "urn:ietf:params:xml:ns:xmpp-sasl";
 inline constexpr std::string_view bind = "urn:ietf:params:xml:ns:xmpp-bind";
 inline constexpr std::string_view session = "urn:ietf:params:xml:ns:xmpp-session";
+inline constexpr std::string_view iq_auth = "jabber:iq:auth";                         // XEP-0078
+inline constexpr std::string_view iq_auth_feature = "http://jabber.org/features/iq-auth";
 }  // namespace tern::xmpp::ns

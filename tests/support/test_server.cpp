@@ -68,6 +68,7 @@ TestServer::TestServer(std::vector<std::string> domains, server::Config config)
   options_.domains = std::move(domains);
   options_.auth_failure_delay = std::chrono::milliseconds(0);
   options_.fake_salt_secret = "test secret";
+  options_.legacy_iq_auth = config_.legacy_iq_auth;
 }
 
 TestServer::~TestServer() {

@@ -106,6 +106,7 @@ asio::awaitable<std::optional<Jid>> C2SSession::plain_exchange(const std::string
 }
 
 asio::awaitable<void> C2SSession::authenticate(const xml::Element& auth) {
+  sasl_attempted_ = true;
   std::optional<SaslCondition> failure;
   std::optional<Jid> account;
   try {

@@ -217,10 +217,11 @@ xml::Element C2SSession::stream_features() const {
       // RFC 6120 §6.4.1 / §13.9.4: no clear-text password on an unencrypted stream.
       if (stream_->traits().is_secure) {
         mechanisms.add_child("mechanism", std::string(ns::sasl)).add_text("PLAIN");
-        // Registration sends a password too: offered on a secure stream only.
+        // Registration and XEP-0078 send a password too: offered on a secure stream only.
         for (const auto& feature : services_.pipeline.stream_features(Negotiation::unauthenticated)) {
           features.add_child(feature);
         }
+        if (options_.legacy_iq_auth) features.add_child("auth", std::string(ns::iq_auth_feature));
       }
       break;
     }
@@ -254,6 +255,10 @@ asio::awaitable<void> C2SSession::negotiate() {
     } else if (stage_ == Stage::binding && element.is("iq", ns::client) &&
                element.child("bind", ns::bind) && element.attribute_or("type") == "set") {
       bind(element);
+    } else if (stage_ == Stage::authentication && stream_->traits().is_secure &&
+               options_.legacy_iq_auth && element.is("iq", ns::client) &&
+               element.child("query", ns::iq_auth)) {
+      co_await iq_auth(element);
     } else if (stage_ == Stage::authentication && stream_->traits().is_secure &&
                element.is("iq", ns::client) &&
                services_.pipeline.handles(element, Target::unauthenticated)) {
@@ -298,17 +303,22 @@ void C2SSession::bind(const xml::Element& iq) {
     stream_->send(error_reply(iq, StanzaError::bad_request("not an acceptable resourcepart")));
     return;
   }
-  jid_ = *full;
-  stage_ = Stage::bound;
-  if (auto replaced = services_.registry.bind(jid_, shared_from_this())) {
-    // §7.7.2.2: this server's policy is to override the older session.
-    replaced->terminate(StreamError("conflict", "replaced by a new session for the same resource"));
-  }
+  claim(*full);
   xml::Element result("iq", std::string(ns::client));
   result.set_attribute("id", iq.attribute_or("id"));
   result.set_attribute("type", "result");
   result.add_child("bind", std::string(ns::bind)).add_child("jid", std::string(ns::bind)).add_text(jid_.full());
   stream_->send(result);
+}
+
+void C2SSession::claim(const Jid& full) {
+  jid_ = full;
+  stage_ = Stage::bound;
+  if (auto replaced = services_.registry.bind(jid_, shared_from_this())) {
+    // RFC 6120 §7.7.2.2 (XEP-0078 §3.1 alike): this server's policy is to override the older
+    // session.
+    replaced->terminate(StreamError("conflict", "replaced by a new session for the same resource"));
+  }
   log_info("bound");
 }
 

@@ -29,6 +29,7 @@ struct C2SOptions {
   int max_auth_attempts = 5;                               // RFC 6120 §6.4.5: 2 to 5
   std::chrono::milliseconds auth_failure_delay{1'000};
   std::string fake_salt_secret;  // SCRAM salts for unknown users (no account enumeration)
+  bool legacy_iq_auth = false;   // XEP-0078 (obsolete) for old clients, on secure streams only
 };
 
 struct C2SServices {
@@ -71,7 +72,9 @@ private:
   asio::awaitable<void> fail_authentication(sasl::SaslCondition condition);
   asio::awaitable<std::string> sasl_response(const std::string& challenge);
   asio::awaitable<void> unauthenticated_iq(xml::Element iq);
+  asio::awaitable<void> iq_auth(const xml::Element& iq);
   void bind(const xml::Element& iq);
+  void claim(const Jid& full);
   asio::awaitable<void> serve();
   asio::awaitable<void> handle_stanza(xml::Element stanza);
   asio::awaitable<void> own_presence(xml::Element presence);
@@ -89,6 +92,7 @@ private:
   Jid jid_;             // the account after SASL, the full JID after binding
   bool available_ = false;
   int auth_failures_ = 0;
+  bool sasl_attempted_ = false;
   std::optional<StreamError> pending_error_;  // set by terminate() from another session
 };
 
