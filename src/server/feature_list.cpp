@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "features/caps/caps_feature.hpp"
 #include "features/disco/disco_feature.hpp"
 #include "features/last/last_feature.hpp"
 #include "features/offline/offline_feature.hpp"
@@ -25,6 +26,7 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
   pipeline.add<features::presence::PresenceFeature>(roster.store(), registry, router);
   pipeline.add<features::offline::OfflineFeature>(
       db, registry, features::offline::OfflineOptions{.max_messages = config.max_offline_messages});
+  pipeline.add<features::caps::CapsFeature>(db, router);
   pipeline.add<features::disco::DiscoFeature>(pipeline, roster.store(), registry,
                                               config.contact_addresses);
   pipeline.add<features::last::LastFeature>(db, roster.store(), registry);

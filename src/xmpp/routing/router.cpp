@@ -1,11 +1,13 @@
 // Routing of stanzas from local sessions (RFC 6120 §10, RFC 6121 §8.5).
 #include "xmpp/routing/router.hpp"
 
+#include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 
 #include "xmpp/namespaces.hpp"
+#include "xmpp/random_id.hpp"
 
 namespace tern::xmpp {
 namespace {
@@ -58,6 +60,17 @@ void Router::bounce(const xml::Element& stanza, const StanzaError& error) {
   deliver_to_sender(error_reply(stanza, error));
 }
 
+asio::awaitable<std::optional<xml::Element>> Router::query(xml::Element iq,
+                                                           std::chrono::milliseconds timeout) {
+  auto id = "tern-" + random_id(12);
+  iq.set_attribute("id", id);
+  auto peer = *Jid::parse(iq.attribute_or("to"));
+  auto executor = co_await asio::this_coro::executor;
+  auto waiter = requests_.expect(id, peer, executor, timeout);
+  co_await route(std::move(iq));
+  co_return co_await requests_.wait(id, waiter);
+}
+
 asio::awaitable<void> Router::answer_iq(const xml::Element& iq, const Jid& from, const Jid& to,
                                         Target target) {
   deliver_to_sender(co_await pipeline_.handle_iq(iq, from, to, target));
@@ -96,8 +109,13 @@ asio::awaitable<void> Router::route(xml::Element stanza) {
 
 asio::awaitable<void> Router::to_server(xml::Element stanza, const Jid& from, const Jid& to) {
   // RFC 6120 §10.5.1: the server handles stanzas for its domain itself. Only IQ requests need an
-  // answer; messages and presence to the bare domain have no handler yet and are dropped.
-  if (stanza.name() != "iq" || !is_request(stanza)) co_return;
+  // answer, and results or errors may answer the server's own requests; messages and presence to
+  // the bare domain have no handler yet and are dropped.
+  if (stanza.name() != "iq") co_return;
+  if (!is_request(stanza)) {
+    requests_.complete(stanza);
+    co_return;
+  }
   if (!to.is_bare()) {
     bounce(stanza, StanzaError::service_unavailable());
     co_return;

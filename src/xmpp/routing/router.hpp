@@ -2,6 +2,8 @@
 // bare or full JID (RFC 6121 §8.5), or a domain we do not serve (RFC 6120 §10.4; no s2s yet).
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +11,7 @@
 #include "xmpp/accounts.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/pipeline/pipeline.hpp"
+#include "xmpp/routing/server_requests.hpp"
 #include "xmpp/routing/session_registry.hpp"
 #include "xmpp/stanza_error.hpp"
 
@@ -25,6 +28,10 @@ public:
   boost::asio::awaitable<void> route(xml::Element stanza);
   // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
   void bounce(const xml::Element& stanza, const StanzaError& error);
+  // Sends an IQ get/set from the server (its 'from' and 'to' set by the caller; the id is
+  // chosen here) and returns the answer, or nothing after `timeout`.
+  boost::asio::awaitable<std::optional<xml::Element>> query(xml::Element iq,
+                                                            std::chrono::milliseconds timeout);
 
 private:
   boost::asio::awaitable<void> to_server(xml::Element stanza, const Jid& from, const Jid& to);
@@ -41,6 +48,7 @@ private:
   SessionRegistry& registry_;
   Pipeline& pipeline_;
   Accounts& accounts_;
+  ServerRequests requests_;
 };
 
 }  // namespace tern::xmpp
