@@ -23,13 +23,13 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
   auto& [db, accounts, registry, router, config] = context;
   auto& roster = pipeline.add<features::roster::RosterFeature>(
       db, registry, router, features::roster::RosterOptions{.max_items = config.max_roster_items});
-  pipeline.add<features::presence::PresenceFeature>(roster.store(), registry, router);
+  auto& last = pipeline.add<features::last::LastFeature>(db, roster.store(), registry);
+  pipeline.add<features::presence::PresenceFeature>(roster.store(), last.store(), registry, router);
   pipeline.add<features::offline::OfflineFeature>(
       db, registry, features::offline::OfflineOptions{.max_messages = config.max_offline_messages});
   pipeline.add<features::caps::CapsFeature>(db, router);
   pipeline.add<features::disco::DiscoFeature>(pipeline, roster.store(), registry,
                                               config.contact_addresses);
-  pipeline.add<features::last::LastFeature>(db, roster.store(), registry);
   pipeline.add<features::ping::PingFeature>();
   pipeline.add<features::register_::RegisterFeature>(
       accounts, pipeline, registry,

@@ -17,6 +17,8 @@ public:
       : store_(db), roster_(roster), registry_(registry) {}
   std::string_view name() const override { return "last"; }
   void install(xmpp::Registrar& registrar) override;
+  // For the presence feature's answers to probes of an offline account (RFC 6121 §4.3.2).
+  LastActivityStore& store() { return store_; }
 
 private:
   boost::asio::awaitable<xmpp::IqResult> get(xmpp::IqRequest& request);

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "xmpp/date_time.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/routing/presence_relay.hpp"
 
@@ -127,7 +128,14 @@ boost::asio::awaitable<xmpp::Handled> PresenceFeature::probe(xml::Element& prese
     co_return xmpp::Handled::yes;
   }
   if (co_await xmpp::send_current_presence(router_, registry_, user, prober) == 0) {
+    // Offline: unavailable, with the status it left with and when (XEP-0203), if known.
     reply.set_attribute("type", "unavailable");
+    if (auto last = co_await last_.load(user)) {
+      if (!last->status.empty()) reply.add_child("status", std::string(xmpp::ns::client)).add_text(last->status);
+      auto& delay = reply.add_child("delay", "urn:xmpp:delay");
+      delay.set_attribute("from", user.domainpart());
+      delay.set_attribute("stamp", xmpp::utc_date_time(std::chrono::system_clock::from_time_t(last->logged_out_at)));
+    }
     co_await router_.route(std::move(reply));
   }
   co_return xmpp::Handled::yes;

@@ -1,6 +1,7 @@
 // RFC 6121 §4: presence broadcast to subscribers and the user's own resources, probes on login
 // and their answers, directed presence and its clean-up.
 #pragma once
+#include "features/last/last_activity_store.hpp"
 #include "features/presence/directed_presence.hpp"
 #include "features/roster/roster_store.hpp"
 #include "xmpp/pipeline/feature.hpp"
@@ -12,8 +13,9 @@ namespace tern::features::presence {
 
 class PresenceFeature final : public xmpp::Feature {
 public:
-  PresenceFeature(roster::RosterStore& roster, xmpp::SessionRegistry& registry, xmpp::Router& router)
-      : roster_(roster), registry_(registry), router_(router) {}
+  PresenceFeature(roster::RosterStore& roster, last::LastActivityStore& last,
+                  xmpp::SessionRegistry& registry, xmpp::Router& router)
+      : roster_(roster), last_(last), registry_(registry), router_(router) {}
   std::string_view name() const override { return "presence"; }
   void install(xmpp::Registrar& registrar) override;
 
@@ -24,6 +26,7 @@ private:
   void to_own_resources(const xmpp::AvailabilityChange& change);
 
   roster::RosterStore& roster_;
+  last::LastActivityStore& last_;
   xmpp::SessionRegistry& registry_;
   xmpp::Router& router_;
   DirectedPresence directed_;

@@ -70,6 +70,7 @@ TEST_F(PresenceTest, ProbeOfAnOfflineContactIsAnsweredUnavailable_Section4_3_2) 
   {
     auto juliet = server.login("juliet@localhost/balcony");
     befriend(romeo, "romeo@localhost", juliet, "juliet@localhost");
+    juliet.send("<presence type='unavailable'><status>asleep</status></presence>");
     juliet.send_close();
     EXPECT_TRUE(juliet.is_closed());
   }
@@ -78,6 +79,12 @@ TEST_F(PresenceTest, ProbeOfAnOfflineContactIsAnsweredUnavailable_Section4_3_2) 
   auto answer = romeo.receive();
   EXPECT_EQ(answer.attribute_or("type"), "unavailable");
   EXPECT_EQ(answer.attribute_or("from"), "juliet@localhost");
+  // The status she left with, and when (XEP-0203).
+  EXPECT_EQ(answer.child("status")->text(), "asleep");
+  const auto* delay = answer.child("delay", "urn:xmpp:delay");
+  ASSERT_TRUE(delay);
+  EXPECT_EQ(delay->attribute_or("from"), "localhost");
+  EXPECT_EQ(delay->attribute_or("stamp").back(), 'Z');
 }
 
 TEST_F(PresenceTest, DirectedPresenceRecipientsLearnOfUnavailability_Section4_6) {
