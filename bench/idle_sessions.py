@@ -63,7 +63,7 @@ async def main():
         c2s, direct = free_port(), free_port()
         config = pathlib.Path(data) / "tern.toml"
         config.write_text(f'[server]\ndata_dir = "{data}"\nthreads = 1\n'
-                          f'[listen]\nc2s = "127.0.0.1:{c2s}"\nc2s_direct_tls = "127.0.0.1:{direct}"\n'
+                          f'[listen]\nc2s = "127.0.0.1:{c2s}"\nc2s_direct_tls = "127.0.0.1:{direct}"\nhttp = ""\nhttps = ""\n'
                           '[log]\nlevel = "warn"\n')
         for index in range(args.sessions):
             subprocess.run([args.binary, "user", "add", f"user{index}@localhost", "--password", "pw",

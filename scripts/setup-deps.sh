@@ -37,3 +37,20 @@ if [[ ! -f $DEST/usr/include/cppconn/driver.h || $(cat "$DEST/VERSION" 2>/dev/nu
   echo "$VERSION" >"$DEST/VERSION"
   rm -rf "$tmp"
 fi
+
+# Node.js for the real npm clients of the integration tests (Debian's, unless a node is there),
+# and the clients themselves at the versions package-lock.json pins. @xmpp/client 0.14 needs
+# node 20.10 or later (Debian 12's own is 18).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt-get "${LOCK[@]}" update -qq
+  apt-get "${LOCK[@]}" install -y -qq --no-install-recommends nodejs npm
+fi
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 10) ? 0 : 1)'; then
+  echo "setup-deps: node $(node --version) is too old for the npm test clients; install Node.js 20.10 or later" >&2
+  exit 1
+fi
+JS=$ROOT/tests/integration/js
+if ! cmp -s "$JS/package-lock.json" "$JS/node_modules/.installed-lock.json" 2>/dev/null; then
+  (cd "$JS" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$JS/package-lock.json" "$JS/node_modules/.installed-lock.json"
+fi

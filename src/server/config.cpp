@@ -16,7 +16,8 @@ namespace {
 // Every key Tern knows, by table; anything else in the file is an error.
 const std::map<std::string, std::set<std::string>> known_keys{
     {"server", {"domains", "data_dir", "threads"}},
-    {"listen", {"c2s", "c2s_direct_tls"}},
+    {"listen", {"c2s", "c2s_direct_tls", "http", "https"}},
+    {"http", {"loopback_is_secure"}},
     {"tls", {"certificate", "key", "require_c2s_encryption"}},
     {"storage", {"backend", "sqlite_path", "mysql"}},
     {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
@@ -155,6 +156,14 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   if (auto direct = get<std::string>(root, "listen.c2s_direct_tls", "a \"host:port\" string")) {
     config.c2s_direct_tls = parse_listen("listen.c2s_direct_tls", *direct);
   }
+  if (auto http = get<std::string>(root, "listen.http", "a \"host:port\" string")) {
+    config.http = parse_listen("listen.http", *http);
+  }
+  if (auto https = get<std::string>(root, "listen.https", "a \"host:port\" string")) {
+    config.https = parse_listen("listen.https", *https);
+  }
+  config.loopback_is_secure =
+      get<bool>(root, "http.loopback_is_secure", "true or false").value_or(true);
   if (auto certificate = get<std::string>(root, "tls.certificate", "a path")) config.certificate = *certificate;
   if (auto key = get<std::string>(root, "tls.key", "a path")) config.key = *key;
   if (config.certificate.empty() != config.key.empty()) {

@@ -33,6 +33,10 @@ struct Config {
   // [listen]
   ListenAddress c2s{"::", 5222};
   ListenAddress c2s_direct_tls{"::", 5223};
+  ListenAddress http{"::", 5280};   // WebSocket (RFC 7395), host-meta, /health
+  ListenAddress https{"::", 5281};  // the same over TLS
+  // [http]
+  bool loopback_is_secure = true;  // plain HTTP from this machine counts as secure
   // [tls]
   std::filesystem::path certificate;  // empty: data_dir/tls/certificate.pem, made on first run
   std::filesystem::path key;

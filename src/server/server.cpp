@@ -16,6 +16,7 @@
 #include "features/accounts/account_store.hpp"
 #include "server/feature_list.hpp"
 #include "server/setup.hpp"
+#include "transport/http_listener.hpp"
 #include "transport/tcp_listener.hpp"
 #include "transport/tls_context.hpp"
 #include "xmpp/pipeline/pipeline.hpp"
@@ -37,6 +38,7 @@ struct Server::Parts {
   xmpp::Router router;
   xmpp::C2SOptions c2s_options;
   std::vector<std::unique_ptr<transport::TcpListener>> listeners;
+  std::vector<std::unique_ptr<transport::HttpListener>> http_listeners;
   asio::signal_set signals{io, SIGINT, SIGTERM};
 
   Parts(const Config& config, std::unique_ptr<storage::Database> db, asio::ssl::context context)
@@ -50,6 +52,21 @@ namespace {
 
 asio::ip::tcp::endpoint endpoint_of(const ListenAddress& address) {
   return {asio::ip::make_address(address.host), address.port};
+}
+
+template <typename MakeListener>
+auto bind_listener(const ListenAddress& address, MakeListener make_listener) {
+  try {
+    return make_listener(endpoint_of(address));
+  } catch (const std::system_error& error) {
+    // The default "[::]" needs IPv6; on a host without it, serve IPv4 rather than nothing.
+    if (address.host != "::" || error.code().value() != EAFNOSUPPORT) throw;
+    return make_listener({asio::ip::address_v4::any(), address.port});
+  }
+}
+
+void log_listening(std::string_view what, const asio::ip::tcp::endpoint& bound) {
+  spdlog::info("listening for {} on [{}]:{}", what, bound.address().to_string(), bound.port());
 }
 
 // A coroutine of its own (not a lambda) so that the session lives as long as its run().
@@ -96,25 +113,33 @@ int Server::run() {
   auto listen = [&](const ListenAddress& address, transport::TcpListener::Security security,
                     std::string_view what) {
     if (!address.enabled()) return;
-    auto make_listener = [&](const asio::ip::tcp::endpoint& endpoint) {
+    auto listener = bind_listener(address, [&](const asio::ip::tcp::endpoint& endpoint) {
       return std::make_unique<transport::TcpListener>(parts.io, endpoint, parts.tls, stream_options,
                                                       security, run_session);
-    };
-    std::unique_ptr<transport::TcpListener> listener;
-    try {
-      listener = make_listener(endpoint_of(address));
-    } catch (const std::system_error& error) {
-      // The default "[::]" needs IPv6; on a host without it, serve IPv4 rather than nothing.
-      if (address.host != "::" || error.code().value() != EAFNOSUPPORT) throw;
-      listener = make_listener({asio::ip::address_v4::any(), address.port});
-    }
-    auto bound = listener->local_endpoint();
-    spdlog::info("listening for {} on [{}]:{}", what, bound.address().to_string(), bound.port());
+    });
+    log_listening(what, listener->local_endpoint());
     listener->start();
     parts.listeners.push_back(std::move(listener));
   };
   listen(config_.c2s, transport::TcpListener::Security::starttls, "c2s (STARTTLS)");
   listen(config_.c2s_direct_tls, transport::TcpListener::Security::direct_tls, "c2s (direct TLS)");
+
+  transport::HttpOptions http_options{
+      .websocket = {.parser = stream_options.parser, .max_backlog_bytes = stream_options.max_backlog_bytes},
+      .default_host = config_.domains.front(),
+      .loopback_is_secure = config_.loopback_is_secure,
+  };
+  auto listen_http = [&](const ListenAddress& address, asio::ssl::context* tls, std::string_view what) {
+    if (!address.enabled()) return;
+    auto listener = bind_listener(address, [&](const asio::ip::tcp::endpoint& endpoint) {
+      return std::make_unique<transport::HttpListener>(parts.io, endpoint, tls, http_options, run_session);
+    });
+    log_listening(what, listener->local_endpoint());
+    listener->start();
+    parts.http_listeners.push_back(std::move(listener));
+  };
+  listen_http(config_.http, nullptr, "HTTP (WebSocket)");
+  listen_http(config_.https, &parts.tls, "HTTPS (WebSocket)");
 
   parts.signals.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;
@@ -138,6 +163,7 @@ int Server::run() {
 asio::awaitable<void> Server::shut_down() {
   auto& parts = *parts_;
   for (auto& listener : parts.listeners) listener->stop();
+  for (auto& listener : parts.http_listeners) listener->stop();
   parts.signals.cancel();
   parts.registry.shut_down();
   asio::steady_timer wait(parts.io);

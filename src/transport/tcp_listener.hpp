@@ -28,7 +28,6 @@ public:
   asio::ip::tcp::endpoint local_endpoint() const;
 
 private:
-  asio::awaitable<void> accept_loop();
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
 
   asio::io_context& io_;

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "transport/parse_failure.hpp"
 #include "xml/serializer.hpp"
 
 namespace tern::transport {
@@ -17,18 +18,6 @@ namespace {
 using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
-
-Failure failure_for(xml::ParseError error) {
-  switch (error) {
-    case xml::ParseError::restricted_xml: return Failure::restricted_xml;
-    case xml::ParseError::unsupported_encoding: return Failure::unsupported_encoding;
-    case xml::ParseError::too_large:
-    case xml::ParseError::too_deep:
-    case xml::ParseError::too_many_attributes: return Failure::too_large;
-    case xml::ParseError::not_well_formed: break;
-  }
-  return Failure::not_well_formed;
-}
 
 Inbound to_inbound(xml::ParseEvent&& event) {
   if (auto* root = std::get_if<xml::RootOpened>(&event)) {

@@ -2,6 +2,7 @@
 #include "xml/parse_element.hpp"
 
 #include <deque>
+#include <optional>
 #include <stdexcept>
 
 #include "xml/serializer.hpp"
@@ -20,10 +21,16 @@ Element parse_element(std::string_view text, std::string_view default_xmlns, Par
   root += ">";
   parser.feed(root, events);
   parser.feed(text, events);
+  parser.feed("</root>", events);
+  std::optional<Element> found;
   for (auto& event : events) {
-    if (auto* element = std::get_if<Element>(&event)) return std::move(*element);
+    auto* element = std::get_if<Element>(&event);
+    if (!element) continue;
+    if (found) throw std::invalid_argument("more than one element in: " + std::string(text.substr(0, 200)));
+    found = std::move(*element);
   }
-  throw std::invalid_argument("no complete element in: " + std::string(text.substr(0, 200)));
+  if (!found) throw std::invalid_argument("no element in: " + std::string(text.substr(0, 200)));
+  return std::move(*found);
 }
 
 }  // namespace tern::xml

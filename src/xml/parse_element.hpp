@@ -9,7 +9,8 @@
 namespace tern::xml {
 
 // `default_xmlns` is the namespace the text was serialized in (written without its xmlns).
-// Throws ParseFailure for malformed text, std::invalid_argument when no element is complete.
+// Throws ParseFailure for malformed text, std::invalid_argument unless there is exactly one
+// element (text around it is ignored).
 Element parse_element(std::string_view text, std::string_view default_xmlns = {},
                       ParserLimits limits = {});
 

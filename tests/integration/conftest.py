@@ -133,10 +133,14 @@ class TernServer:
         """A config with fresh free ports (again after a port was taken in the meantime)."""
         self.c2s_port = free_port()
         self.direct_tls_port = free_port()
+        self.http_port = free_port()
+        self.https_port = free_port()
         sections = {
             "server": {"domains": [DOMAIN], "data_dir": str(self.directory / "data")},
             "listen": {"c2s": f"127.0.0.1:{self.c2s_port}",
-                       "c2s_direct_tls": f"127.0.0.1:{self.direct_tls_port}"},
+                       "c2s_direct_tls": f"127.0.0.1:{self.direct_tls_port}",
+                       "http": f"127.0.0.1:{self.http_port}",
+                       "https": f"127.0.0.1:{self.https_port}"},
             "limits": {"auth_failure_delay_ms": 50},
         }
         for section, keys in self.settings.items():

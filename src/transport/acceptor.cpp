@@ -1,0 +1,59 @@
+// Binding and accepting.
+#include "transport/acceptor.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tern::transport {
+namespace {
+
+void log_failure(std::exception_ptr error, const char* what) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    spdlog::warn("{}: {}", what, e.what());
+  }
+}
+
+asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor& acceptor,
+                                  ConnectionHandler serve) {
+  while (acceptor.is_open()) {
+    auto strand = asio::make_strand(io);
+    auto [ec, socket] = co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted) break;
+    if (ec) {
+      // Out of descriptors and the like: keep serving the connections we have.
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    asio::co_spawn(strand, serve(std::move(socket)),
+                   [](std::exception_ptr error) { log_failure(error, "connection ended"); });
+  }
+}
+
+}  // namespace
+
+asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint) {
+  asio::ip::tcp::acceptor acceptor(io);
+  boost::system::error_code ec;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw std::system_error(ec, "cannot listen on " + endpoint.address().to_string() + ":" +
+                                    std::to_string(endpoint.port()));
+  }
+  return acceptor;
+}
+
+void accept_connections(asio::io_context& io, asio::ip::tcp::acceptor& acceptor, ConnectionHandler serve) {
+  asio::co_spawn(acceptor.get_executor(), accept_loop(io, acceptor, std::move(serve)),
+                 [](std::exception_ptr error) { log_failure(error, "listener stopped"); });
+}
+
+}  // namespace tern::transport

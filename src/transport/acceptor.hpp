@@ -1,0 +1,22 @@
+// The listening side every front end shares: bind, then accept connections, each served on a
+// strand of its own.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+
+namespace tern::transport {
+
+namespace asio = boost::asio;
+
+// Bound and listening (throws std::system_error naming the endpoint when it cannot be).
+asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint);
+
+using ConnectionHandler = std::function<asio::awaitable<void>(asio::ip::tcp::socket)>;
+
+// Accepts until the acceptor is closed; `serve` runs on the connection's strand, and what it
+// throws is logged without affecting other connections.
+void accept_connections(asio::io_context& io, asio::ip::tcp::acceptor& acceptor, ConnectionHandler serve);
+
+}  // namespace tern::transport

@@ -1,0 +1,191 @@
+// HTTP requests, WebSocket upgrades and the documents served beside them.
+#include "transport/http_listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <spdlog/spdlog.h>
+
+#include "transport/acceptor.hpp"
+#include "transport/host_meta.hpp"
+
+namespace tern::transport {
+namespace {
+
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+constexpr std::string_view server_name = "Tern";
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+Response response(const Request& request, http::status status, std::string_view content_type,
+                  std::string body) {
+  Response reply(status, request.version());
+  reply.set(http::field::server, server_name);
+  reply.set(http::field::content_type, content_type);
+  reply.keep_alive(request.keep_alive());
+  reply.body() = std::move(body);
+  reply.prepare_payload();
+  return reply;
+}
+
+Response error(const Request& request, http::status status, std::string why) {
+  return response(request, status, "text/plain; charset=utf-8", std::move(why) + "\n");
+}
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// RFC 7395 §3.1: the client must ask for the "xmpp" subprotocol.
+bool offers_xmpp(const Request& request) {
+  std::string_view offered = request[http::field::sec_websocket_protocol];
+  while (!offered.empty()) {
+    auto comma = offered.find(',');
+    auto token = offered.substr(0, comma);
+    while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+    while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+    if (token == "xmpp") return true;
+    if (comma == std::string_view::npos) break;
+    offered.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// The documents: host-meta (XEP-0156, readable from any origin) and /health.
+Response document(const Request& request, bool secure, const HttpOptions& options) {
+  auto path = path_of(request.target());
+  bool known = path == "/health" || path == "/.well-known/host-meta" || path == "/.well-known/host-meta.json";
+  if (!known) return error(request, http::status::not_found, "not found");
+  if (request.method() == http::verb::options) {
+    auto reply = response(request, http::status::no_content, "text/plain", "");
+    reply.set(http::field::access_control_allow_origin, "*");
+    reply.set(http::field::access_control_allow_methods, "GET, OPTIONS");
+    return reply;
+  }
+  if (request.method() != http::verb::get) {
+    auto reply = error(request, http::status::method_not_allowed, "only GET");
+    reply.set(http::field::allow, "GET, OPTIONS");
+    return reply;
+  }
+  if (path == "/health") return response(request, http::status::ok, "text/plain; charset=utf-8", "ok\n");
+  auto endpoints = endpoints_for(request[http::field::host], secure, options.default_host);
+  auto reply = path.ends_with(".json")
+                   ? response(request, http::status::ok, "application/json", host_meta_json(endpoints))
+                   : response(request, http::status::ok, "application/xrd+xml; charset=utf-8",
+                              host_meta_xrd(endpoints));
+  reply.set(http::field::access_control_allow_origin, "*");
+  return reply;
+}
+
+}  // namespace
+
+HttpListener::HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint,
+                           asio::ssl::context* tls, HttpOptions options, SessionRunner run_session)
+    : io_(io),
+      acceptor_(bound_acceptor(io, endpoint)),
+      tls_(tls),
+      options_(std::move(options)),
+      run_session_(std::move(run_session)) {}
+
+asio::ip::tcp::endpoint HttpListener::local_endpoint() const { return acceptor_.local_endpoint(); }
+
+void HttpListener::start() {
+  accept_connections(io_, acceptor_, [this](asio::ip::tcp::socket socket) { return serve(std::move(socket)); });
+}
+
+void HttpListener::stop() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+// One connection: requests in turn (keep-alive) until one upgrades to a WebSocket.
+struct HttpListener::Connection {
+  template <typename Socket>
+  static asio::awaitable<void> serve(Socket socket, bool secure, StreamTraits traits,
+                                     const HttpOptions& options, const SessionRunner& run_session) {
+    beast::flat_buffer buffer;
+    while (true) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      parser.body_limit(options.max_body_bytes);
+      beast::get_lowest_layer(socket).expires_after(options.request_timeout);
+      auto [ec, bytes] = co_await http::async_read(socket, buffer, parser, nothrow);
+      if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout) break;
+      if (ec) {
+        // The request is not one we will read: say why (a status is all a bad request gets).
+        Request unread;
+        unread.version(11);
+        auto status = ec == http::error::header_limit ? http::status::request_header_fields_too_large
+                      : ec == http::error::body_limit ? http::status::payload_too_large
+                                                      : http::status::bad_request;
+        auto reply = error(unread, status, ec.message());
+        reply.keep_alive(false);
+        co_await http::async_write(socket, reply, nothrow);
+        break;
+      }
+      auto request = parser.release();
+      if (websocket::is_upgrade(request)) {
+        if (path_of(request.target()) != "/xmpp-websocket") {
+          auto reply = error(request, http::status::not_found, "WebSockets are served at /xmpp-websocket");
+          reply.keep_alive(false);
+          co_await http::async_write(socket, reply, nothrow);
+          break;
+        }
+        if (!offers_xmpp(request)) {
+          auto reply = error(request, http::status::bad_request,
+                             "the xmpp WebSocket subprotocol is required (RFC 7395 §3.1)");
+          reply.keep_alive(false);
+          co_await http::async_write(socket, reply, nothrow);
+          break;
+        }
+        beast::get_lowest_layer(socket).expires_never();
+        websocket::stream<Socket> upgraded(std::move(socket));
+        upgraded.set_option(websocket::stream_base::decorator([](websocket::response_type& reply) {
+          reply.set(http::field::server, server_name);
+          reply.set(http::field::sec_websocket_protocol, "xmpp");
+        }));
+        auto [accept_error] = co_await upgraded.async_accept(request, nothrow);
+        if (accept_error) break;
+        auto stream = std::make_shared<WebSocketStream<Socket>>(std::move(upgraded), traits, options.websocket);
+        stream->start();
+        co_await run_session(stream);
+        co_return;
+      }
+      auto reply = document(request, secure, options);
+      auto [write_error, written] = co_await http::async_write(socket, reply, nothrow);
+      if (write_error || !reply.keep_alive()) break;
+    }
+    beast::error_code ignored;
+    beast::get_lowest_layer(socket).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+  }
+};
+
+asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
+  socket.set_option(asio::ip::tcp::no_delay(true));
+  StreamTraits traits;
+  boost::system::error_code ec;
+  auto peer = socket.remote_endpoint(ec);
+  if (!ec) traits.peer_address = peer.address().to_string();
+  bool loopback = !ec && (peer.address().is_loopback() ||
+                          (peer.address().is_v6() && peer.address().to_v6().is_v4_mapped() &&
+                           asio::ip::make_address_v4(asio::ip::v4_mapped, peer.address().to_v6()).is_loopback()));
+  beast::tcp_stream tcp(std::move(socket));
+  if (!tls_) {
+    traits.is_secure = options_.loopback_is_secure && loopback;
+    co_await Connection::serve(std::move(tcp), false, traits, options_, run_session_);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), *tls_);
+  beast::get_lowest_layer(tls).expires_after(options_.request_timeout);
+  auto [handshake_error] = co_await tls.async_handshake(asio::ssl::stream_base::server, nothrow);
+  if (handshake_error) co_return;
+  traits.is_secure = true;
+  co_await Connection::serve(std::move(tls), true, traits, options_, run_session_);
+}
+
+}  // namespace tern::transport

@@ -1,0 +1,53 @@
+// The HTTP front end (Boost.Beast), plain or over TLS: the RFC 7395 WebSocket endpoint at
+// /xmpp-websocket, whose connections become Streams for the same sessions as TCP, and the small
+// documents around it (XEP-0156 host-meta, /health).
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "transport/stream.hpp"
+#include "transport/websocket_stream.hpp"
+
+namespace tern::transport {
+
+struct HttpOptions {
+  WebSocketOptions websocket;
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 64 * 1024;
+  std::chrono::seconds request_timeout{30};  // to receive one request (and the TLS handshake)
+  std::string default_host = "localhost";    // for host-meta when the Host header is unusable
+  // Connections from loopback addresses count as secure (a browser on this machine talking to
+  // http://localhost): their bytes never leave the host.
+  bool loopback_is_secure = true;
+};
+
+class HttpListener {
+public:
+  using SessionRunner = std::function<asio::awaitable<void>(std::shared_ptr<Stream>)>;
+
+  // `tls` null: plain HTTP. Binds now (throws std::system_error naming the endpoint).
+  HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, asio::ssl::context* tls,
+               HttpOptions options, SessionRunner run_session);
+  void start();
+  void stop();
+  asio::ip::tcp::endpoint local_endpoint() const;
+
+  struct Connection;
+
+private:
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+
+  asio::io_context& io_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::ssl::context* tls_;
+  HttpOptions options_;
+  SessionRunner run_session_;
+};
+
+}  // namespace tern::transport
