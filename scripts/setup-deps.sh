@@ -12,7 +12,7 @@ PACKAGES=(
   libssl-dev libexpat1-dev libsqlite3-dev libidn-dev libgtest-dev libgmock-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libmysqlcppconn7v5 mariadb-server mariadb-client
-  python3 python3-slixmpp python3-pytest openssl
+  python3 python3-slixmpp python3-pytest python3-websockets openssl
 )
 all_installed() {
   local status

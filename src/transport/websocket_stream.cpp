@@ -54,7 +54,9 @@ WebSocketStream<NextLayer>::WebSocketStream(websocket::stream<NextLayer> socket,
       drained_(socket_.get_executor()) {
   traits_.can_starttls = false;
   socket_.text(true);
-  socket_.read_message_max(options_.parser.max_element_bytes);
+  // The parser enforces limits.max_stanza_bytes with a <policy-violation/>; Beast's own limit,
+  // which closes without a word (1009), is only the backstop.
+  socket_.read_message_max(2 * options_.parser.max_element_bytes + 4096);
   websocket::stream_base::timeout timeout{};
   timeout.handshake_timeout = options_.close_timeout;
   timeout.idle_timeout = options_.keepalive;

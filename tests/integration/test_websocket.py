@@ -89,3 +89,106 @@ def test_npm_client_over_websocket_chats_with_a_tcp_client(server, scheme):
                 "body": "hello back over TCP"} in events
 
     run_async(scenario(), timeout=60)
+
+
+# --- RFC 7395 framing, with Debian's python3-websockets as the client
+
+NS_FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
+NS_STREAM = "http://etherx.jabber.org/streams"
+NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl"
+NS_STREAMS = "urn:ietf:params:xml:ns:xmpp-streams"
+OPEN = f"<open xmlns='{NS_FRAMING}' to='localhost' version='1.0'/>"
+
+
+async def connect(server):
+    import websockets
+    return await websockets.connect(f"ws://127.0.0.1:{server.http_port}/xmpp-websocket",
+                                    subprotocols=["xmpp"])
+
+
+async def next_element(ws):
+    import xml.etree.ElementTree as ET
+    message = await asyncio.wait_for(ws.recv(), 5)
+    assert isinstance(message, str), "RFC 7395 §3.2: text messages only"
+    return ET.fromstring(message)
+
+
+async def expect_stream_error(ws, condition):
+    """§3.6: the stream error, then <close/>, then the WebSocket closes."""
+    import websockets
+    error = await next_element(ws)
+    assert error.tag == f"{{{NS_STREAM}}}error"
+    conditions = [child.tag for child in error if child.tag != f"{{{NS_STREAMS}}}text"]
+    assert conditions == [f"{{{NS_STREAMS}}}{condition}"]
+    assert (await next_element(ws)).tag == f"{{{NS_FRAMING}}}close"
+    with pytest.raises(websockets.ConnectionClosed):
+        await asyncio.wait_for(ws.recv(), 5)
+
+
+def test_open_features_sasl_restart_and_close(server):
+    async def scenario():
+        ws = await connect(server)
+        assert ws.subprotocol == "xmpp"
+        await ws.send(OPEN)
+        opened = await next_element(ws)
+        assert opened.tag == f"{{{NS_FRAMING}}}open"
+        assert opened.get("from") == "localhost" and opened.get("version") == "1.0" and opened.get("id")
+        features = await next_element(ws)
+        assert features.tag == f"{{{NS_STREAM}}}features"
+        mechanisms = [m.text for m in features.iter(f"{{{NS_SASL}}}mechanism")]
+        assert "PLAIN" in mechanisms  # loopback counts as secure (http.loopback_is_secure)
+        token = base64.b64encode(b"\0alice\0secret").decode()
+        await ws.send(f"<auth xmlns='{NS_SASL}' mechanism='PLAIN'>{token}</auth>")
+        assert (await next_element(ws)).tag == f"{{{NS_SASL}}}success"
+        # §3.5: the stream restarts with a new <open/>, answered by a new one with a new id.
+        await ws.send(OPEN)
+        reopened = await next_element(ws)
+        assert reopened.tag == f"{{{NS_FRAMING}}}open" and reopened.get("id") != opened.get("id")
+        features = await next_element(ws)
+        assert features.find("{urn:ietf:params:xml:ns:xmpp-bind}bind") is not None
+        await ws.send("<iq xmlns='jabber:client' type='set' id='b'>"
+                      "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>ws</resource></bind></iq>")
+        bound = await next_element(ws)
+        assert bound.get("type") == "result"
+        assert bound.findtext(".//{urn:ietf:params:xml:ns:xmpp-bind}jid") == "alice@localhost/ws"
+        await ws.send("<iq xmlns='jabber:client' type='get' id='p' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>")
+        pong = await next_element(ws)
+        assert pong.tag == "{jabber:client}iq" and pong.get("type") == "result"
+        # §3.6: the client's <close/> is answered with <close/>, then the WebSocket closes.
+        await ws.send(f"<close xmlns='{NS_FRAMING}'/>")
+        assert (await next_element(ws)).tag == f"{{{NS_FRAMING}}}close"
+        await asyncio.wait_for(ws.wait_closed(), 5)
+        assert ws.close_code == 1000
+
+    run_async(scenario())
+
+
+@pytest.mark.parametrize("first, condition", [
+    (f"<open xmlns='{NS_FRAMING}' to='elsewhere.example' version='1.0'/>", "host-unknown"),
+    (b"<open/>", "not-well-formed"),
+    ("<iq/><iq/>", "not-well-formed"),
+    ("<!-- a comment --><iq/>", "restricted-xml"),
+], ids=["unknown-host", "binary", "two-elements", "comment"])
+def test_bad_first_message_gets_a_stream_error_then_close(server, first, condition):
+    async def scenario():
+        ws = await connect(server)
+        await ws.send(first)
+        opened = await next_element(ws)  # §3.6.1: a stream error still follows an <open/>
+        assert opened.tag == f"{{{NS_FRAMING}}}open"
+        await expect_stream_error(ws, condition)
+
+    run_async(scenario())
+
+
+def test_message_over_the_stanza_limit_is_a_policy_violation(tern_factory):
+    server = tern_factory(settings={"limits": {"max_stanza_bytes": 2048}})
+
+    async def scenario():
+        ws = await connect(server)
+        await ws.send(OPEN)
+        await next_element(ws)
+        await next_element(ws)
+        await ws.send(f"<message xmlns='jabber:client'><body>{'x' * 4096}</body></message>")
+        await expect_stream_error(ws, "policy-violation")
+
+    run_async(scenario())
