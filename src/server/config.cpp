@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "transport/address_ranges.hpp"
 #include "xmpp/jid.hpp"
 
 namespace tern::server {
@@ -17,7 +18,7 @@ namespace {
 const std::map<std::string, std::set<std::string>> known_keys{
     {"server", {"domains", "data_dir", "threads"}},
     {"listen", {"c2s", "c2s_direct_tls", "http", "https"}},
-    {"http", {"loopback_is_secure"}},
+    {"http", {"loopback_is_secure", "trusted_proxies"}},
     {"tls", {"certificate", "key", "require_c2s_encryption"}},
     {"storage", {"backend", "sqlite_path", "mysql"}},
     {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
@@ -164,6 +165,18 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   }
   config.loopback_is_secure =
       get<bool>(root, "http.loopback_is_secure", "true or false").value_or(true);
+  if (auto node = root.at_path("http.trusted_proxies")) {
+    const auto* entries = node.as_array();
+    if (!entries) bad("http.trusted_proxies", "must be a list of addresses or CIDR ranges");
+    config.trusted_proxies.clear();
+    for (const auto& element : *entries) {
+      auto text = element.value<std::string>();
+      if (!text || !transport::AddressRanges::parse({*text})) {
+        bad("http.trusted_proxies", "\"" + text.value_or("?") + "\" is not an address or CIDR range");
+      }
+      config.trusted_proxies.push_back(*text);
+    }
+  }
   if (auto certificate = get<std::string>(root, "tls.certificate", "a path")) config.certificate = *certificate;
   if (auto key = get<std::string>(root, "tls.key", "a path")) config.key = *key;
   if (config.certificate.empty() != config.key.empty()) {

@@ -37,6 +37,7 @@ struct Config {
   ListenAddress https{"::", 5281};  // the same over TLS
   // [http]
   bool loopback_is_secure = true;  // plain HTTP from this machine counts as secure
+  std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};  // addresses or CIDR ranges
   // [tls]
   std::filesystem::path certificate;  // empty: data_dir/tls/certificate.pem, made on first run
   std::filesystem::path key;

@@ -128,6 +128,7 @@ int Server::run() {
       .websocket = {.parser = stream_options.parser, .max_backlog_bytes = stream_options.max_backlog_bytes},
       .default_host = config_.domains.front(),
       .loopback_is_secure = config_.loopback_is_secure,
+      .trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies),
   };
   auto listen_http = [&](const ListenAddress& address, asio::ssl::context* tls, std::string_view what) {
     if (!address.enabled()) return;

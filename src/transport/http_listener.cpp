@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "transport/acceptor.hpp"
+#include "transport/address_ranges.hpp"
 #include "transport/host_meta.hpp"
 
 namespace tern::transport {
@@ -56,8 +57,51 @@ bool offers_xmpp(const Request& request) {
   return false;
 }
 
+bool is_loopback(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
+
+// Who the client is, the scheme it used, and whether its connection counts as secure.
+// X-Forwarded-For and X-Forwarded-Proto are believed only from http.trusted_proxies.
+struct Client {
+  StreamTraits traits;
+  bool https = false;  // the scheme the client used (for the URLs host-meta gives out)
+};
+
+Client client_of(const Request& request, const asio::ip::address& peer, bool tls,
+                 const HttpOptions& options) {
+  Client client;
+  StreamTraits& traits = client.traits;
+  traits.peer_address = peer.to_string();
+  std::string_view forwarded_for = request["X-Forwarded-For"];
+  std::string_view forwarded_proto = request["X-Forwarded-Proto"];
+  bool proxied = options.trusted_proxies.contains(peer) && (!forwarded_for.empty() || !forwarded_proto.empty());
+  if (!proxied) {
+    client.https = tls;
+    traits.is_secure = tls || (options.loopback_is_secure && is_loopback(peer));
+    return client;
+  }
+  // "client, proxy1, proxy2": the rightmost address that is not one of our proxies.
+  while (!forwarded_for.empty()) {
+    auto comma = forwarded_for.rfind(',');
+    auto entry = comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
+    forwarded_for = comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
+    auto address = parse_address(entry);
+    if (!address) break;
+    traits.peer_address = address->to_string();
+    if (!options.trusted_proxies.contains(*address)) break;
+  }
+  auto proto = forwarded_proto.substr(0, forwarded_proto.find(','));
+  client.https = proto == "https" || proto == "wss";
+  traits.is_secure = client.https;
+  return client;
+}
+
 // The documents: host-meta (XEP-0156, readable from any origin) and /health.
-Response document(const Request& request, bool secure, const HttpOptions& options) {
+Response document(const Request& request, bool https, const HttpOptions& options) {
   auto path = path_of(request.target());
   bool known = path == "/health" || path == "/.well-known/host-meta" || path == "/.well-known/host-meta.json";
   if (!known) return error(request, http::status::not_found, "not found");
@@ -73,7 +117,7 @@ Response document(const Request& request, bool secure, const HttpOptions& option
     return reply;
   }
   if (path == "/health") return response(request, http::status::ok, "text/plain; charset=utf-8", "ok\n");
-  auto endpoints = endpoints_for(request[http::field::host], secure, options.default_host);
+  auto endpoints = endpoints_for(request[http::field::host], https, options.default_host);
   auto reply = path.ends_with(".json")
                    ? response(request, http::status::ok, "application/json", host_meta_json(endpoints))
                    : response(request, http::status::ok, "application/xrd+xml; charset=utf-8",
@@ -106,7 +150,7 @@ void HttpListener::stop() {
 // One connection: requests in turn (keep-alive) until one upgrades to a WebSocket.
 struct HttpListener::Connection {
   template <typename Socket>
-  static asio::awaitable<void> serve(Socket socket, bool secure, StreamTraits traits,
+  static asio::awaitable<void> serve(Socket socket, asio::ip::address peer, bool tls,
                                      const HttpOptions& options, const SessionRunner& run_session) {
     beast::flat_buffer buffer;
     while (true) {
@@ -129,6 +173,7 @@ struct HttpListener::Connection {
         break;
       }
       auto request = parser.release();
+      auto client = client_of(request, peer, tls, options);
       if (websocket::is_upgrade(request)) {
         if (path_of(request.target()) != "/xmpp-websocket") {
           auto reply = error(request, http::status::not_found, "WebSockets are served at /xmpp-websocket");
@@ -151,12 +196,13 @@ struct HttpListener::Connection {
         }));
         auto [accept_error] = co_await upgraded.async_accept(request, nothrow);
         if (accept_error) break;
-        auto stream = std::make_shared<WebSocketStream<Socket>>(std::move(upgraded), traits, options.websocket);
+        auto stream = std::make_shared<WebSocketStream<Socket>>(std::move(upgraded), client.traits,
+                                                                options.websocket);
         stream->start();
         co_await run_session(stream);
         co_return;
       }
-      auto reply = document(request, secure, options);
+      auto reply = document(request, client.https, options);
       auto [write_error, written] = co_await http::async_write(socket, reply, nothrow);
       if (write_error || !reply.keep_alive()) break;
     }
@@ -167,25 +213,19 @@ struct HttpListener::Connection {
 
 asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
   socket.set_option(asio::ip::tcp::no_delay(true));
-  StreamTraits traits;
   boost::system::error_code ec;
-  auto peer = socket.remote_endpoint(ec);
-  if (!ec) traits.peer_address = peer.address().to_string();
-  bool loopback = !ec && (peer.address().is_loopback() ||
-                          (peer.address().is_v6() && peer.address().to_v6().is_v4_mapped() &&
-                           asio::ip::make_address_v4(asio::ip::v4_mapped, peer.address().to_v6()).is_loopback()));
+  auto peer = socket.remote_endpoint(ec).address();
+  if (ec) co_return;
   beast::tcp_stream tcp(std::move(socket));
   if (!tls_) {
-    traits.is_secure = options_.loopback_is_secure && loopback;
-    co_await Connection::serve(std::move(tcp), false, traits, options_, run_session_);
+    co_await Connection::serve(std::move(tcp), peer, false, options_, run_session_);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), *tls_);
   beast::get_lowest_layer(tls).expires_after(options_.request_timeout);
   auto [handshake_error] = co_await tls.async_handshake(asio::ssl::stream_base::server, nothrow);
   if (handshake_error) co_return;
-  traits.is_secure = true;
-  co_await Connection::serve(std::move(tls), true, traits, options_, run_session_);
+  co_await Connection::serve(std::move(tls), peer, true, options_, run_session_);
 }
 
 }  // namespace tern::transport

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "transport/address_ranges.hpp"
 #include "transport/stream.hpp"
 #include "transport/websocket_stream.hpp"
 
@@ -23,8 +24,11 @@ struct HttpOptions {
   std::chrono::seconds request_timeout{30};  // to receive one request (and the TLS handshake)
   std::string default_host = "localhost";    // for host-meta when the Host header is unusable
   // Connections from loopback addresses count as secure (a browser on this machine talking to
-  // http://localhost): their bytes never leave the host.
+  // http://localhost): their bytes never leave the host. Not for requests a proxy forwarded.
   bool loopback_is_secure = true;
+  // Reverse proxies whose X-Forwarded-For (the client's address) and X-Forwarded-Proto (https
+  // makes the client's connection secure) are believed.
+  AddressRanges trusted_proxies;
 };
 
 class HttpListener {

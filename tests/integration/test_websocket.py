@@ -192,3 +192,51 @@ def test_message_over_the_stanza_limit_is_a_policy_violation(tern_factory):
         await expect_stream_error(ws, "policy-violation")
 
     run_async(scenario())
+
+
+# --- behind a reverse proxy (http.trusted_proxies; loopback is trusted by default)
+
+def host_meta_links(port, headers):
+    import urllib.request
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/.well-known/host-meta.json", headers=headers)
+    with urllib.request.urlopen(request) as reply:
+        return {link["rel"]: link["href"] for link in json.load(reply)["links"]}
+
+
+def test_forwarded_proto_from_a_trusted_proxy_decides_the_scheme(server):
+    links = host_meta_links(server.http_port, {"Host": "chat.example.org",
+                                               "X-Forwarded-For": "203.0.113.7",
+                                               "X-Forwarded-Proto": "https"})
+    assert links["urn:xmpp:alt-connections:websocket"] == "wss://chat.example.org/xmpp-websocket"
+    links = host_meta_links(server.http_port, {"Host": "chat.example.org",
+                                               "X-Forwarded-For": "203.0.113.7",
+                                               "X-Forwarded-Proto": "http"})
+    assert links["urn:xmpp:alt-connections:websocket"] == "ws://chat.example.org/xmpp-websocket"
+
+
+def test_forwarded_headers_from_an_untrusted_peer_are_ignored(tern_factory):
+    server = tern_factory(settings={"http": {"trusted_proxies": ["192.0.2.1"],
+                                             "loopback_is_secure": False}})
+    links = host_meta_links(server.http_port, {"Host": "chat.example.org", "X-Forwarded-Proto": "https"})
+    assert links["urn:xmpp:alt-connections:websocket"] == "ws://chat.example.org/xmpp-websocket"
+
+
+def test_proxied_plain_http_is_not_secure_even_from_loopback(server):
+    """A proxy on this host that received plain HTTP must not make SASL PLAIN available."""
+    import websockets
+
+    async def scenario():
+        ws = await websockets.connect(f"ws://127.0.0.1:{server.http_port}/xmpp-websocket", subprotocols=["xmpp"],
+                                      extra_headers={"X-Forwarded-For": "198.51.100.9",
+                                                     "X-Forwarded-Proto": "http"})
+        await ws.send(OPEN)
+        await next_element(ws)
+        features = await next_element(ws)
+        mechanisms = [m.text for m in features.iter(f"{{{NS_SASL}}}mechanism")]
+        assert "PLAIN" not in mechanisms and "SCRAM-SHA-256" in mechanisms
+        await ws.close()
+        # The client's address, not the proxy's, is what the server logs.
+        await asyncio.sleep(0.2)
+        assert "c2s#" in server.stderr() and "198.51.100.9" in server.stderr()
+
+    run_async(scenario())
