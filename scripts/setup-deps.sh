@@ -24,6 +24,19 @@ if ! all_installed "${PACKAGES[@]}"; then
   apt-get "${LOCK[@]}" install -y -qq --no-install-recommends "${PACKAGES[@]}"
 fi
 
+# nginx for the reverse-proxy tests (deploy/nginx), which start their own instance: the system
+# service is neither started by the installation nor needed.
+NGINX=(nginx-light libnginx-mod-stream)
+if ! all_installed "${NGINX[@]}"; then
+  created_policy=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && created_policy=1
+  fi
+  apt-get "${LOCK[@]}" update -qq
+  apt-get "${LOCK[@]}" install -y -qq --no-install-recommends "${NGINX[@]}"
+  if [[ -n $created_policy ]]; then rm -f /usr/sbin/policy-rc.d; fi
+fi
+
 # MySQL Connector/C++ 1.1 headers. Debian's libmysqlcppconn-dev depends on libboost-dev, which only
 # Boost 1.74 provides and which conflicts with libboost1.81-dev, so the .deb is unpacked into the
 # tree instead of installed (its runtime, libmysqlcppconn7v5, comes from apt above).
