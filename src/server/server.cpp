@@ -39,6 +39,7 @@ struct Server::Parts {
   xmpp::C2SOptions c2s_options;
   std::vector<std::unique_ptr<transport::TcpListener>> listeners;
   std::vector<std::unique_ptr<transport::HttpListener>> http_listeners;
+  std::unique_ptr<transport::BoshEndpoint> bosh;
   asio::signal_set signals{io, SIGINT, SIGTERM};
 
   Parts(const Config& config, std::unique_ptr<storage::Database> db, asio::ssl::context context)
@@ -126,21 +127,26 @@ int Server::run() {
 
   transport::HttpOptions http_options{
       .websocket = {.parser = stream_options.parser, .max_backlog_bytes = stream_options.max_backlog_bytes},
+      .max_body_bytes = 2 * config_.max_stanza_bytes + 4096,  // one BOSH body of stanzas
       .default_host = config_.domains.front(),
       .loopback_is_secure = config_.loopback_is_secure,
       .trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies),
   };
+  parts.bosh = std::make_unique<transport::BoshEndpoint>(
+      parts.io, transport::BoshOptions{.max_backlog_bytes = config_.max_send_backlog_bytes},
+      stream_options.parser, run_session);
   auto listen_http = [&](const ListenAddress& address, asio::ssl::context* tls, std::string_view what) {
     if (!address.enabled()) return;
     auto listener = bind_listener(address, [&](const asio::ip::tcp::endpoint& endpoint) {
-      return std::make_unique<transport::HttpListener>(parts.io, endpoint, tls, http_options, run_session);
+      return std::make_unique<transport::HttpListener>(parts.io, endpoint, tls, http_options, run_session,
+                                                       *parts.bosh);
     });
     log_listening(what, listener->local_endpoint());
     listener->start();
     parts.http_listeners.push_back(std::move(listener));
   };
-  listen_http(config_.http, nullptr, "HTTP (WebSocket)");
-  listen_http(config_.https, &parts.tls, "HTTPS (WebSocket)");
+  listen_http(config_.http, nullptr, "HTTP (WebSocket, BOSH)");
+  listen_http(config_.https, &parts.tls, "HTTPS (WebSocket, BOSH)");
 
   parts.signals.async_wait([this](boost::system::error_code ec, int signal) {
     if (ec) return;

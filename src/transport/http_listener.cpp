@@ -100,6 +100,46 @@ Client client_of(const Request& request, const asio::ip::address& peer, bool tls
   return client;
 }
 
+// CORS for BOSH (XEP-0124 §15 leaves it to HTTP): the page's origin, if allowed.
+void allow_origin(Response& reply, const Request& request, const HttpOptions& options) {
+  std::string_view origin = request[http::field::origin];
+  for (const auto& allowed : options.cors_origins) {
+    if (allowed == "*") {
+      reply.set(http::field::access_control_allow_origin, "*");
+      return;
+    }
+    if (!origin.empty() && allowed == origin) {
+      reply.set(http::field::access_control_allow_origin, origin);
+      reply.set(http::field::vary, "Origin");
+      return;
+    }
+  }
+}
+
+// POST /http-bind: one BOSH request, answered when its session has something to say (or its
+// wait is over); OPTIONS is the CORS preflight.
+asio::awaitable<Response> bosh_exchange(const Request& request, const StreamTraits& client,
+                                        const HttpOptions& options, BoshEndpoint& bosh) {
+  if (request.method() == http::verb::options) {
+    auto reply = response(request, http::status::ok, "text/plain", "");
+    allow_origin(reply, request, options);
+    reply.set(http::field::access_control_allow_methods, "POST, OPTIONS");
+    reply.set(http::field::access_control_allow_headers, "Content-Type");
+    reply.set(http::field::access_control_max_age, "86400");
+    co_return reply;
+  }
+  if (request.method() != http::verb::post) {
+    auto reply = error(request, http::status::method_not_allowed, "BOSH takes POST (XEP-0124 §4)");
+    reply.set(http::field::allow, "POST, OPTIONS");
+    co_return reply;
+  }
+  auto result = co_await bosh.handle(request.body(), client);
+  auto reply = response(request, static_cast<http::status>(result.status), "text/xml; charset=utf-8",
+                        std::move(result.body));
+  allow_origin(reply, request, options);
+  co_return reply;
+}
+
 // The documents: host-meta (XEP-0156, readable from any origin) and /health.
 Response document(const Request& request, bool https, const HttpOptions& options) {
   auto path = path_of(request.target());
@@ -129,12 +169,14 @@ Response document(const Request& request, bool https, const HttpOptions& options
 }  // namespace
 
 HttpListener::HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint,
-                           asio::ssl::context* tls, HttpOptions options, SessionRunner run_session)
+                           asio::ssl::context* tls, HttpOptions options, SessionRunner run_session,
+                           BoshEndpoint& bosh)
     : io_(io),
       acceptor_(bound_acceptor(io, endpoint)),
       tls_(tls),
       options_(std::move(options)),
-      run_session_(std::move(run_session)) {}
+      run_session_(std::move(run_session)),
+      bosh_(bosh) {}
 
 asio::ip::tcp::endpoint HttpListener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
@@ -151,7 +193,8 @@ void HttpListener::stop() {
 struct HttpListener::Connection {
   template <typename Socket>
   static asio::awaitable<void> serve(Socket socket, asio::ip::address peer, bool tls,
-                                     const HttpOptions& options, const SessionRunner& run_session) {
+                                     const HttpOptions& options, const SessionRunner& run_session,
+                                     BoshEndpoint& bosh) {
     beast::flat_buffer buffer;
     while (true) {
       http::request_parser<http::string_body> parser;
@@ -202,7 +245,12 @@ struct HttpListener::Connection {
         co_await run_session(stream);
         co_return;
       }
-      auto reply = document(request, client.https, options);
+      Response reply;
+      if (path_of(request.target()) == "/http-bind") {
+        reply = co_await bosh_exchange(request, client.traits, options, bosh);
+      } else {
+        reply = document(request, client.https, options);
+      }
       auto [write_error, written] = co_await http::async_write(socket, reply, nothrow);
       if (write_error || !reply.keep_alive()) break;
     }
@@ -218,14 +266,14 @@ asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
   if (ec) co_return;
   beast::tcp_stream tcp(std::move(socket));
   if (!tls_) {
-    co_await Connection::serve(std::move(tcp), peer, false, options_, run_session_);
+    co_await Connection::serve(std::move(tcp), peer, false, options_, run_session_, bosh_);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), *tls_);
   beast::get_lowest_layer(tls).expires_after(options_.request_timeout);
   auto [handshake_error] = co_await tls.async_handshake(asio::ssl::stream_base::server, nothrow);
   if (handshake_error) co_return;
-  co_await Connection::serve(std::move(tls), peer, true, options_, run_session_);
+  co_await Connection::serve(std::move(tls), peer, true, options_, run_session_, bosh_);
 }
 
 }  // namespace tern::transport

@@ -1,6 +1,6 @@
 // The HTTP front end (Boost.Beast), plain or over TLS: the RFC 7395 WebSocket endpoint at
-// /xmpp-websocket, whose connections become Streams for the same sessions as TCP, and the small
-// documents around it (XEP-0156 host-meta, /health).
+// /xmpp-websocket and the BOSH endpoint at /http-bind, whose sessions are Streams for the same
+// xmpp sessions as TCP, and the small documents around them (XEP-0156 host-meta, /health).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,8 +10,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "transport/address_ranges.hpp"
+#include "transport/bosh_endpoint.hpp"
 #include "transport/stream.hpp"
 #include "transport/websocket_stream.hpp"
 
@@ -29,6 +31,8 @@ struct HttpOptions {
   // Reverse proxies whose X-Forwarded-For (the client's address) and X-Forwarded-Proto (https
   // makes the client's connection secure) are believed.
   AddressRanges trusted_proxies;
+  // Origins whose pages may use BOSH (CORS); "*" for any.
+  std::vector<std::string> cors_origins{"*"};
 };
 
 class HttpListener {
@@ -37,7 +41,7 @@ public:
 
   // `tls` null: plain HTTP. Binds now (throws std::system_error naming the endpoint).
   HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, asio::ssl::context* tls,
-               HttpOptions options, SessionRunner run_session);
+               HttpOptions options, SessionRunner run_session, BoshEndpoint& bosh);
   void start();
   void stop();
   asio::ip::tcp::endpoint local_endpoint() const;
@@ -52,6 +56,7 @@ private:
   asio::ssl::context* tls_;
   HttpOptions options_;
   SessionRunner run_session_;
+  BoshEndpoint& bosh_;
 };
 
 }  // namespace tern::transport

@@ -108,3 +108,27 @@ def test_npm_client_through_nginx_chats_with_slixmpp_through_nginx(server, nginx
                 "body": "through nginx"} in events
 
     run_async(scenario(), timeout=60)
+
+
+def test_strophe_over_bosh_through_nginx(server, nginx):
+    async def scenario():
+        bob = XmppClient("bob@localhost/tcp")
+        assert await bob.start(nginx["c2s"]) == "session_start"
+        node = await asyncio.create_subprocess_exec(
+            "node", str(JS / "bosh_chat.mjs"), f"https://127.0.0.1:{nginx['https']}/http-bind",
+            "alice", "secret", "bob@localhost/tcp",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "NODE_TLS_REJECT_UNAUTHORIZED": "0"})
+        try:
+            hello = await bob.next_message(timeout=15)
+            assert hello["body"] == "hello over BOSH"
+            bob.send_message(mto=hello["from"], mbody="BOSH through nginx", mtype="chat")
+            out, err = await asyncio.wait_for(node.communicate(), 20)
+        finally:
+            await bob.stop()
+        events = [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
+        assert node.returncode == 0, (events, err.decode())
+        assert {"event": "message", "from": "bob@localhost/tcp", "to": "alice@localhost/strophe",
+                "body": "BOSH through nginx"} in events
+
+    run_async(scenario(), timeout=60)

@@ -1,0 +1,173 @@
+"""BOSH (XEP-0124 with XEP-0206) at /http-bind: the session rules checked with raw HTTP, and a
+real npm client (strophe.js, the library converse.js uses) chatting with a slixmpp TCP client."""
+
+import asyncio
+import base64
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import REPO, XmppClient, run_async
+
+JS = REPO / "tests" / "integration" / "js"
+NS_BIND = "http://jabber.org/protocol/httpbind"
+NS_XBOSH = "urn:xmpp:xbosh"
+NS_STREAM = "http://etherx.jabber.org/streams"
+NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl"
+
+
+def post(port, body, method="POST", headers=None, timeout=15):
+    """(status, headers, body element or text) of one request to /http-bind."""
+    data = body.encode() if isinstance(body, str) else body
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/http-bind", data=data, method=method,
+                                     headers={"Content-Type": "text/xml; charset=utf-8", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            status, reply_headers, text = reply.status, reply.headers, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        status, reply_headers, text = error.code, error.headers, error.read().decode()
+    try:
+        return status, reply_headers, ET.fromstring(text)
+    except ET.ParseError:
+        return status, reply_headers, text
+
+
+class Bosh:
+    """A raw BOSH session: rid bookkeeping and the session's attributes."""
+
+    def __init__(self, port, wait=10, hold=1, extra=""):
+        self.port = port
+        self.rid = 4000
+        status, self.headers, self.created = post(port, (
+            f"<body xmlns='{NS_BIND}' rid='{self.rid}' to='localhost' wait='{wait}' hold='{hold}' "
+            f"ver='1.6' xml:lang='en' xmpp:version='1.0' xmlns:xmpp='{NS_XBOSH}' {extra}/>"))
+        assert status == 200, self.created
+        self.sid = self.created.get("sid")
+
+    def send(self, payload="", attributes="", rid=None):
+        if rid is None:
+            self.rid += 1
+            rid = self.rid
+        return post(self.port, f"<body xmlns='{NS_BIND}' rid='{rid}' sid='{self.sid}' {attributes}>{payload}</body>")
+
+    def login(self, user="alice", password="secret"):
+        token = base64.b64encode(f"\0{user}\0{password}".encode()).decode()
+        _, _, success = self.send(f"<auth xmlns='{NS_SASL}' mechanism='PLAIN'>{token}</auth>")
+        assert success.find(f"{{{NS_SASL}}}success") is not None, ET.tostring(success)
+        _, _, features = self.send(attributes=f"to='localhost' xmpp:restart='true' xmlns:xmpp='{NS_XBOSH}'")
+        assert features.find(f"{{{NS_STREAM}}}features") is not None
+        _, _, bound = self.send("<iq xmlns='jabber:client' type='set' id='b'>"
+                                "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>raw</resource></bind></iq>")
+        assert bound.find("{jabber:client}iq").get("type") == "result"
+
+
+def test_session_creation_response(server):
+    session = Bosh(server.http_port, wait=10)
+    created = session.created
+    assert created.tag == f"{{{NS_BIND}}}body"
+    assert session.headers["Content-Type"] == "text/xml; charset=utf-8"
+    assert session.headers["Access-Control-Allow-Origin"] == "*"
+    assert created.get("sid") and created.get("authid")
+    assert created.get("wait") == "10" and created.get("hold") == "1" and created.get("requests") == "2"
+    assert created.get("ver") == "1.11" and created.get("from") == "localhost"
+    assert created.get("inactivity") and created.get("polling") and created.get("maxpause")
+    assert created.get(f"{{{NS_XBOSH}}}version") == "1.0"
+    mechanisms = [m.text for m in created.iter(f"{{{NS_SASL}}}mechanism")]
+    assert "SCRAM-SHA-256" in mechanisms
+
+
+def test_wait_is_capped_and_hold_is_one(server):
+    created = Bosh(server.http_port, wait=3600, hold=5).created
+    assert created.get("wait") == "60" and created.get("hold") == "1"
+
+
+def test_login_restart_bind_and_terminate(server):
+    session = Bosh(server.http_port)
+    session.login()
+    status, _, ended = session.send("<presence xmlns='jabber:client' type='unavailable'/>", "type='terminate'")
+    assert status == 200 and ended.get("type") == "terminate"
+    # The session is gone.
+    _, _, gone = session.send()
+    assert gone.get("type") == "terminate" and gone.get("condition") == "item-not-found"
+
+
+def test_repeated_rid_gets_the_same_response(server):
+    session = Bosh(server.http_port)
+    token = base64.b64encode(b"\0alice\0secret").decode()
+    payload = f"<auth xmlns='{NS_SASL}' mechanism='PLAIN'>{token}</auth>"
+    _, _, first = session.send(payload)
+    _, _, again = session.send(payload, rid=session.rid)  # §14.3: a retransmission
+    assert ET.tostring(first) == ET.tostring(again)
+    assert again.find(f"{{{NS_SASL}}}success") is not None
+
+
+def test_rid_outside_the_window_ends_the_session(server):
+    session = Bosh(server.http_port)
+    _, _, reply = session.send(rid=session.rid + 5)
+    assert reply.get("type") == "terminate" and reply.get("condition") == "item-not-found"
+
+
+def test_unknown_sid_bad_xml_and_methods(server):
+    _, _, unknown = post(server.http_port, f"<body xmlns='{NS_BIND}' rid='1' sid='nosuchsession'/>")
+    assert unknown.get("type") == "terminate" and unknown.get("condition") == "item-not-found"
+    status, _, _ = post(server.http_port, "<body xmlns='nope'")
+    assert status == 400
+    status, headers, _ = post(server.http_port, "", method="OPTIONS", headers={"Origin": "https://app.example"})
+    assert status == 200
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+    assert headers["Access-Control-Allow-Headers"] == "Content-Type"
+    status, headers, _ = post(server.http_port, None, method="GET")
+    assert status == 405 and "POST" in headers["Allow"]
+
+
+def test_held_request_returns_empty_after_wait_or_at_once_with_a_stanza(server):
+    session = Bosh(server.http_port, wait=2)
+    session.login()
+    started = time.monotonic()
+    _, _, empty = session.send()
+    assert 1.5 < time.monotonic() - started < 5, "held for about 'wait' seconds"
+    assert list(empty) == []
+    # Now a held request is released by a message from another client.
+    result = {}
+    holder = threading.Thread(target=lambda: result.update(reply=session.send()[2]))
+    started = time.monotonic()
+    holder.start()
+    time.sleep(0.3)
+    other = server.login("bob", "b1")
+    other.send("<message to='alice@localhost/raw' type='chat'><body>wake up</body></message>")
+    holder.join(5)
+    assert time.monotonic() - started < 1.8, "released before 'wait' ran out"
+    assert result["reply"].find("{jabber:client}message/{jabber:client}body").text == "wake up"
+
+
+def test_strophe_over_bosh_chats_with_a_tcp_client(server):
+    async def scenario():
+        bob = XmppClient("bob@localhost/tcp")
+        assert await bob.start(server.c2s_port) == "session_start"
+        node = await asyncio.create_subprocess_exec(
+            "node", str(JS / "bosh_chat.mjs"), f"http://127.0.0.1:{server.http_port}/http-bind",
+            "alice", "secret", "bob@localhost/tcp",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            hello = await bob.next_message(timeout=15)
+            assert hello["body"] == "hello over BOSH"
+            assert str(hello["from"]) == "alice@localhost/strophe"
+            bob.send_message(mto=hello["from"], mbody="hello back over TCP", mtype="chat")
+            out, err = await asyncio.wait_for(node.communicate(), 20)
+        finally:
+            await bob.stop()
+        events = [json.loads(line) for line in out.decode().splitlines() if line.startswith("{")]
+        assert node.returncode == 0, (events, err.decode())
+        assert {"event": "online", "jid": "alice@localhost/strophe"} in events
+        assert {"event": "roster", "items": 0} in events
+        assert {"event": "message", "from": "bob@localhost/tcp", "to": "alice@localhost/strophe",
+                "body": "hello back over TCP"} in events
+        assert {"event": "offline"} in events
+
+    run_async(scenario(), timeout=60)
