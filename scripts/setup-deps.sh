@@ -62,8 +62,15 @@ if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); proce
   echo "setup-deps: node $(node --version) is too old for the npm test clients; install Node.js 20.10 or later" >&2
   exit 1
 fi
-JS=$ROOT/tests/integration/js
-if ! cmp -s "$JS/package-lock.json" "$JS/node_modules/.installed-lock.json" 2>/dev/null; then
-  (cd "$JS" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$JS/package-lock.json" "$JS/node_modules/.installed-lock.json"
-fi
+npm_install() {  # DIR [npm ci options]: the packages its package-lock.json pins, once
+  local dir=$1
+  shift
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json" 2>/dev/null; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error "$@")
+    cp "$dir/package-lock.json" "$dir/node_modules/.installed-lock.json"
+  fi
+}
+npm_install "$ROOT/tests/integration/js"
+# The web client the server serves at / (http.web_root): converse.js's prebuilt dist.
+npm_install "$ROOT/web" --ignore-scripts
+ln -sfn node_modules/converse.js/dist "$ROOT/web/dist"

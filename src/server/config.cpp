@@ -18,7 +18,8 @@ namespace {
 const std::map<std::string, std::set<std::string>> known_keys{
     {"server", {"domains", "data_dir", "threads"}},
     {"listen", {"c2s", "c2s_direct_tls", "http", "https"}},
-    {"http", {"loopback_is_secure", "trusted_proxies"}},
+    {"http", {"loopback_is_secure", "trusted_proxies", "cors_origins", "web_root", "bosh_max_wait_seconds",
+              "bosh_inactivity_seconds"}},
     {"tls", {"certificate", "key", "require_c2s_encryption"}},
     {"storage", {"backend", "sqlite_path", "mysql"}},
     {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
@@ -177,6 +178,21 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       config.trusted_proxies.push_back(*text);
     }
   }
+  if (auto node = root.at_path("http.cors_origins")) {
+    const auto* entries = node.as_array();
+    if (!entries) bad("http.cors_origins", "must be a list of origins, e.g. [\"https://chat.example.org\"]");
+    config.cors_origins.clear();
+    for (const auto& element : *entries) {
+      auto text = element.value<std::string>();
+      if (!text || (*text != "*" && text->find("://") == std::string::npos)) {
+        bad("http.cors_origins", "\"" + text.value_or("?") + "\" is not \"*\" or an origin");
+      }
+      config.cors_origins.push_back(*text);
+    }
+  }
+  if (auto web = get<std::string>(root, "http.web_root", "a path")) config.web_root = *web;
+  config.bosh_max_wait = std::chrono::seconds(get_integer(root, "http.bosh_max_wait_seconds", 60, 1, 3600));
+  config.bosh_inactivity = std::chrono::seconds(get_integer(root, "http.bosh_inactivity_seconds", 60, 5, 3600));
   if (auto certificate = get<std::string>(root, "tls.certificate", "a path")) config.certificate = *certificate;
   if (auto key = get<std::string>(root, "tls.key", "a path")) config.key = *key;
   if (config.certificate.empty() != config.key.empty()) {

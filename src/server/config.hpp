@@ -38,6 +38,10 @@ struct Config {
   // [http]
   bool loopback_is_secure = true;  // plain HTTP from this machine counts as secure
   std::vector<std::string> trusted_proxies{"127.0.0.1", "::1"};  // addresses or CIDR ranges
+  std::vector<std::string> cors_origins{"*"};  // pages that may use BOSH
+  std::filesystem::path web_root{"web"};        // the browser client at /; "" for none
+  std::chrono::seconds bosh_max_wait{60};
+  std::chrono::seconds bosh_inactivity{60};
   // [tls]
   std::filesystem::path certificate;  // empty: data_dir/tls/certificate.pem, made on first run
   std::filesystem::path key;

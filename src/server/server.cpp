@@ -131,9 +131,18 @@ int Server::run() {
       .default_host = config_.domains.front(),
       .loopback_is_secure = config_.loopback_is_secure,
       .trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies),
+      .cors_origins = config_.cors_origins,
+      .web_root = config_.web_root,
   };
+  if (!config_.web_root.empty() && !std::filesystem::exists(config_.web_root / "dist")) {
+    spdlog::warn("no web client in {} (scripts/setup-deps.sh installs it); / will answer 404",
+                 config_.web_root.string());
+  }
   parts.bosh = std::make_unique<transport::BoshEndpoint>(
-      parts.io, transport::BoshOptions{.max_backlog_bytes = config_.max_send_backlog_bytes},
+      parts.io,
+      transport::BoshOptions{.max_wait = config_.bosh_max_wait,
+                             .inactivity = config_.bosh_inactivity,
+                             .max_backlog_bytes = config_.max_send_backlog_bytes},
       stream_options.parser, run_session);
   auto listen_http = [&](const ListenAddress& address, asio::ssl::context* tls, std::string_view what) {
     if (!address.enabled()) return;

@@ -10,6 +10,9 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "transport/acceptor.hpp"
 #include "transport/address_ranges.hpp"
 #include "transport/host_meta.hpp"
@@ -140,11 +143,27 @@ asio::awaitable<Response> bosh_exchange(const Request& request, const StreamTrai
   co_return reply;
 }
 
+// An HTML page of the web client, with the served domain filled in.
+Response page(const Request& request, const StaticFile& file, const HttpOptions& options) {
+  std::ifstream in(file.path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  constexpr std::string_view placeholder = "__TERN_DOMAIN__";
+  for (auto at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at)) {
+    text.replace(at, placeholder.size(), options.default_host);
+    at += options.default_host.size();
+  }
+  auto reply = response(request, http::status::ok, file.content_type, std::move(text));
+  reply.set(http::field::cache_control, "no-cache");
+  return reply;
+}
+
 // The documents: host-meta (XEP-0156, readable from any origin) and /health.
+bool is_document(std::string_view path) {
+  return path == "/health" || path == "/.well-known/host-meta" || path == "/.well-known/host-meta.json";
+}
+
 Response document(const Request& request, bool https, const HttpOptions& options) {
   auto path = path_of(request.target());
-  bool known = path == "/health" || path == "/.well-known/host-meta" || path == "/.well-known/host-meta.json";
-  if (!known) return error(request, http::status::not_found, "not found");
   if (request.method() == http::verb::options) {
     auto reply = response(request, http::status::no_content, "text/plain", "");
     reply.set(http::field::access_control_allow_origin, "*");
@@ -176,7 +195,8 @@ HttpListener::HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& 
       tls_(tls),
       options_(std::move(options)),
       run_session_(std::move(run_session)),
-      bosh_(bosh) {}
+      bosh_(bosh),
+      files_(options_.web_root) {}
 
 asio::ip::tcp::endpoint HttpListener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
@@ -194,7 +214,7 @@ struct HttpListener::Connection {
   template <typename Socket>
   static asio::awaitable<void> serve(Socket socket, asio::ip::address peer, bool tls,
                                      const HttpOptions& options, const SessionRunner& run_session,
-                                     BoshEndpoint& bosh) {
+                                     BoshEndpoint& bosh, const StaticFiles& files) {
     beast::flat_buffer buffer;
     while (true) {
       http::request_parser<http::string_body> parser;
@@ -245,11 +265,34 @@ struct HttpListener::Connection {
         co_await run_session(stream);
         co_return;
       }
+      auto path = path_of(request.target());
+      std::optional<StaticFile> file;
+      if (request.method() == http::verb::get && !is_document(path)) file = files.find(path);
+      if (file && !file->content_type.starts_with("text/html")) {
+        // The web client's assets, streamed from disk.
+        http::response<http::file_body> asset(http::status::ok, request.version());
+        beast::error_code open_error;
+        asset.body().open(file->path.c_str(), beast::file_mode::scan, open_error);
+        if (!open_error) {
+          asset.set(http::field::server, server_name);
+          asset.set(http::field::content_type, file->content_type);
+          asset.set(http::field::cache_control, "public, max-age=3600");
+          asset.keep_alive(request.keep_alive());
+          asset.prepare_payload();
+          auto [write_error, written] = co_await http::async_write(socket, asset, nothrow);
+          if (write_error || !asset.keep_alive()) break;
+          continue;
+        }
+      }
       Response reply;
-      if (path_of(request.target()) == "/http-bind") {
+      if (path == "/http-bind") {
         reply = co_await bosh_exchange(request, client.traits, options, bosh);
-      } else {
+      } else if (is_document(path)) {
         reply = document(request, client.https, options);
+      } else if (file) {
+        reply = page(request, *file, options);
+      } else {
+        reply = error(request, http::status::not_found, "not found");
       }
       auto [write_error, written] = co_await http::async_write(socket, reply, nothrow);
       if (write_error || !reply.keep_alive()) break;
@@ -266,14 +309,14 @@ asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
   if (ec) co_return;
   beast::tcp_stream tcp(std::move(socket));
   if (!tls_) {
-    co_await Connection::serve(std::move(tcp), peer, false, options_, run_session_, bosh_);
+    co_await Connection::serve(std::move(tcp), peer, false, options_, run_session_, bosh_, files_);
     co_return;
   }
   beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp), *tls_);
   beast::get_lowest_layer(tls).expires_after(options_.request_timeout);
   auto [handshake_error] = co_await tls.async_handshake(asio::ssl::stream_base::server, nothrow);
   if (handshake_error) co_return;
-  co_await Connection::serve(std::move(tls), peer, true, options_, run_session_, bosh_);
+  co_await Connection::serve(std::move(tls), peer, true, options_, run_session_, bosh_, files_);
 }
 
 }  // namespace tern::transport

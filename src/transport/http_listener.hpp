@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "transport/address_ranges.hpp"
 #include "transport/bosh_endpoint.hpp"
+#include "transport/static_files.hpp"
 #include "transport/stream.hpp"
 #include "transport/websocket_stream.hpp"
 
@@ -33,6 +35,8 @@ struct HttpOptions {
   AddressRanges trusted_proxies;
   // Origins whose pages may use BOSH (CORS); "*" for any.
   std::vector<std::string> cors_origins{"*"};
+  // The web client served at / (empty: none).
+  std::filesystem::path web_root;
 };
 
 class HttpListener {
@@ -57,6 +61,7 @@ private:
   HttpOptions options_;
   SessionRunner run_session_;
   BoshEndpoint& bosh_;
+  StaticFiles files_;
 };
 
 }  // namespace tern::transport
