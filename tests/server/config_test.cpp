@@ -89,6 +89,26 @@ TEST_F(ConfigTest, ContactAddressesAndRegistration) {
   EXPECT_EQ(error_of("[contact]\npress = [\"mailto:p@example.org\"]\n"), "contact.press: unknown key");
 }
 
+TEST_F(ConfigTest, HttpSettings) {
+  auto config = load("[listen]\nhttp = \"127.0.0.1:8080\"\nhttps = \"\"\n"
+                     "[http]\ntrusted_proxies = [\"10.0.0.0/8\"]\ncors_origins = [\"https://app.example\"]\n"
+                     "web_root = \"\"\nbosh_max_wait_seconds = 30\n");
+  EXPECT_EQ(config.http.port, 8080);
+  EXPECT_FALSE(config.https.enabled());
+  EXPECT_EQ(config.trusted_proxies, std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(config.cors_origins, std::vector<std::string>{"https://app.example"});
+  EXPECT_TRUE(config.web_root.empty());
+  EXPECT_EQ(config.bosh_max_wait.count(), 30);
+  auto defaults = load("");
+  EXPECT_EQ(defaults.http.port, 5280);
+  EXPECT_EQ(defaults.https.port, 5281);
+  EXPECT_TRUE(defaults.loopback_is_secure);
+  EXPECT_EQ(error_of("[http]\ntrusted_proxies = [\"proxy.example\"]\n"),
+            "http.trusted_proxies: \"proxy.example\" is not an address or CIDR range");
+  EXPECT_EQ(error_of("[http]\ncors_origins = [\"app.example\"]\n"),
+            "http.cors_origins: \"app.example\" is not \"*\" or an origin");
+}
+
 TEST_F(ConfigTest, MysqlSettingsAreReadAndCheckedByKeyPath) {
   auto config = load(
       "[storage]\nbackend = \"mysql\"\n[storage.mysql]\nsocket = \"/run/mysqld/mysqld.sock\"\n"
