@@ -13,6 +13,7 @@ PACKAGES=(
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   libmysqlcppconn7v5 mariadb-server mariadb-client
   python3 python3-slixmpp python3-pytest python3-websockets openssl
+  chromium
 )
 all_installed() {
   local status
