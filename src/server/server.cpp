@@ -128,6 +128,7 @@ int Server::run() {
   transport::HttpOptions http_options{
       .websocket = {.parser = stream_options.parser, .max_backlog_bytes = stream_options.max_backlog_bytes},
       .max_body_bytes = 2 * config_.max_stanza_bytes + 4096,  // one BOSH body of stanzas
+      .max_connections = config_.max_http_connections,
       .default_host = config_.domains.front(),
       .loopback_is_secure = config_.loopback_is_secure,
       .trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies),

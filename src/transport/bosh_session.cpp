@@ -82,6 +82,7 @@ asio::awaitable<std::string> BoshSession::request(xml::Element body) {
     turn_.expires_at(deadline);
     co_await turn_.async_wait(nothrow);
   }
+  paused_until_ = {};  // a request after a pause ends it
   take_payload(body);
   next_rid_ = *rid + 1;
   turn_.cancel();
@@ -100,7 +101,7 @@ void BoshSession::take_payload(const xml::Element& body) {
   if (auto pause = number(body.attribute_or("pause"))) {
     auto seconds = std::min<std::uint64_t>(*pause, options_.max_pause.count());
     paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    while (!held_.empty()) respond(*held_.front(), response_body(false));
+    while (!held_.empty()) respond(*held_.front(), response_body(false, held_.front()->rid));
   }
   wakeup_.cancel();
 }
@@ -109,8 +110,12 @@ asio::awaitable<std::string> BoshSession::answer(std::uint64_t rid) {
   auto held = std::make_shared<Held>(Held{rid, asio::steady_timer(strand_), std::nullopt});
   held_.push_back(held);
   // §11: no more than 'hold' requests wait; the oldest goes back (empty if need be).
-  while (held_.size() > creation_.hold && created_) respond(*held_.front(), response_body(false));
+  while (held_.size() > creation_.hold && created_) {
+    respond(*held_.front(), response_body(false, held_.front()->rid));
+  }
   schedule_flush();
+  // §10: the request that asks for a pause is answered at once too.
+  if (paused_until_ > std::chrono::steady_clock::now()) respond(*held, response_body(false, rid));
   if (!held->response) {
     held->timer.expires_after(creation_.wait);
     co_await held->timer.async_wait(nothrow);
@@ -118,7 +123,7 @@ asio::awaitable<std::string> BoshSession::answer(std::uint64_t rid) {
   if (!held->response) {
     // 'wait' has passed with nothing to say.
     std::erase(held_, held);
-    respond(*held, response_body(false));
+    respond(*held, response_body(false, held->rid));
   }
   last_request_ = std::chrono::steady_clock::now();
   co_return *held->response;
@@ -147,11 +152,16 @@ void BoshSession::flush() {
   flush_scheduled_ = false;
   if (held_.empty() || !header_) return;  // the creation response waits for the stream header
   if (output_.empty() && created_) return;
-  respond(*held_.front(), response_body(false));
+  respond(*held_.front(), response_body(false, held_.front()->rid));
 }
 
-std::string BoshSession::response_body(bool terminate) {
+std::string BoshSession::response_body(bool terminate, std::optional<std::uint64_t> rid) {
   xml::Element body("body", std::string(httpbind_xmlns));
+  // §9.2: when acks were asked for, a response to an older request tells which is the latest
+  // request received in order.
+  if (creation_.acks && rid && created_ && *rid + 1 < next_rid_) {
+    body.set_attribute("ack", std::to_string(next_rid_ - 1));
+  }
   if (!created_ && header_) {
     // XEP-0124 §7.1 and XEP-0206 §5: the session creation response.
     created_ = true;

@@ -69,7 +69,8 @@ private:
   void take_payload(const xml::Element& body);
   void schedule_flush();
   void flush();
-  std::string response_body(bool terminate);
+  // The body for the held request `rid` (none: the session's last word), with all output so far.
+  std::string response_body(bool terminate, std::optional<std::uint64_t> rid = std::nullopt);
   void respond(Held& held, std::string response);
   void remember(std::uint64_t rid, const std::string& response);
   std::string terminal(std::string_view condition) const;

@@ -3,6 +3,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -10,6 +11,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <fstream>
 #include <iterator>
 
@@ -233,7 +235,18 @@ struct HttpListener::Connection {
         auto reply = error(unread, status, ec.message());
         reply.keep_alive(false);
         co_await http::async_write(socket, reply, nothrow);
-        break;
+        // A lingering close: closing with the rest of the request unread would reset the
+        // connection, and the client might never see the status.
+        beast::error_code ignored;
+        beast::get_lowest_layer(socket).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        beast::get_lowest_layer(socket).expires_after(std::chrono::seconds(2));
+        std::array<char, 4096> sink;
+        while (true) {
+          auto [read_error, count] = co_await beast::get_lowest_layer(socket).async_read_some(
+              asio::buffer(sink), nothrow);
+          if (read_error) break;
+        }
+        co_return;
       }
       auto request = parser.release();
       auto client = client_of(request, peer, tls, options);
@@ -303,6 +316,17 @@ struct HttpListener::Connection {
 };
 
 asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
+  struct Counted {
+    std::atomic<std::size_t>& count;
+    ~Counted() { --count; }
+  } counted{connections_};
+  if (++connections_ > options_.max_connections) {
+    // Over the limit: say so plainly and close, rather than let connections pile up.
+    static constexpr std::string_view busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
+    co_await asio::async_write(socket, asio::buffer(busy), nothrow);
+    co_return;
+  }
   socket.set_option(asio::ip::tcp::no_delay(true));
   boost::system::error_code ec;
   auto peer = socket.remote_endpoint(ec).address();

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -26,6 +27,7 @@ struct HttpOptions {
   std::size_t max_header_bytes = 8 * 1024;
   std::size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds request_timeout{30};  // to receive one request (and the TLS handshake)
+  std::size_t max_connections = 10000;       // open at once on this listener; more get a 503
   std::string default_host = "localhost";    // for host-meta when the Host header is unusable
   // Connections from loopback addresses count as secure (a browser on this machine talking to
   // http://localhost): their bytes never leave the host. Not for requests a proxy forwarded.
@@ -62,6 +64,7 @@ private:
   SessionRunner run_session_;
   BoshEndpoint& bosh_;
   StaticFiles files_;
+  std::atomic<std::size_t> connections_{0};
 };
 
 }  // namespace tern::transport

@@ -171,3 +171,70 @@ def test_strophe_over_bosh_chats_with_a_tcp_client(server):
         assert {"event": "offline"} in events
 
     run_async(scenario(), timeout=60)
+
+
+def test_a_second_request_releases_the_held_one_requests_2(server):
+    """XEP-0124 §11: with hold=1, a new request makes the server answer the one it holds."""
+    session = Bosh(server.http_port, wait=5)
+    session.login()
+    first, second = {}, {}
+    started = time.monotonic()
+    a = threading.Thread(target=lambda: first.update(reply=session.send(), at=time.monotonic()))
+    a.start()
+    time.sleep(0.3)
+    b = threading.Thread(target=lambda: second.update(reply=session.send(), at=time.monotonic()))
+    b.start()
+    a.join(5)
+    assert first["at"] - started < 1.5, "the held request went back when the next one came"
+    other = server.login("bob", "b2")
+    other.send("<message to='alice@localhost/raw' type='chat'><body>to the new one</body></message>")
+    b.join(5)
+    assert second["at"] - started < 3
+    assert second["reply"][2].find("{jabber:client}message/{jabber:client}body").text == "to the new one"
+
+
+def test_acks_when_the_client_asks_for_them(server):
+    """XEP-0124 §9: a client that sent ack='1' at creation gets the creation rid acknowledged, and
+    a response to an older request names the latest one received."""
+    session = Bosh(server.http_port, wait=5, extra="ack='1'")
+    assert session.created.get("ack") == str(session.rid)
+    session.login()
+    first = {}
+    held = threading.Thread(target=lambda: first.update(reply=session.send()))
+    held.start()
+    time.sleep(0.3)
+    latest = session.rid + 1
+    threading.Thread(target=lambda: session.send(rid=latest), daemon=True).start()
+    held.join(5)
+    assert first["reply"][2].get("ack") == str(latest)
+
+
+def test_out_of_order_requests_are_taken_in_rid_order(server):
+    """XEP-0124 §14.2: a request that arrives early waits for the one before it."""
+    session = Bosh(server.http_port, wait=3)
+    session.login()
+    bob = server.login("bob", "order", presence="<presence/>")
+    first, second = session.rid + 1, session.rid + 2
+    message = "<message xmlns='jabber:client' to='bob@localhost/order' type='chat'><body>{}</body></message>"
+    early = threading.Thread(target=lambda: session.send(message.format("second"), rid=second))
+    early.start()
+    time.sleep(0.3)
+    session.send(message.format("first"), rid=first)
+    early.join(5)
+    bodies = [bob.wait_for(lambda e: e.tag == "{jabber:client}message").findtext("{jabber:client}body")
+              for _ in range(2)]
+    assert bodies == ["first", "second"]
+
+
+def test_pause_answers_at_once_and_inactivity_ends_the_session(tern_factory):
+    server = tern_factory(settings={"http": {"bosh_inactivity_seconds": 5}})
+    session = Bosh(server.http_port, wait=30)
+    session.login()
+    # §10: a pause is answered at once.
+    started = time.monotonic()
+    status, _, paused = session.send(attributes="pause='3'")
+    assert status == 200 and time.monotonic() - started < 2
+    # §7.1: with nothing held for longer than pause + inactivity, the session is over.
+    time.sleep(9)
+    _, _, gone = session.send()
+    assert gone.get("type") == "terminate", ET.tostring(gone)

@@ -240,3 +240,15 @@ def test_proxied_plain_http_is_not_secure_even_from_loopback(server):
         assert "c2s#" in server.stderr() and "198.51.100.9" in server.stderr()
 
     run_async(scenario())
+
+
+def test_idle_websocket_times_out_with_connection_timeout(tern_factory):
+    server = tern_factory(settings={"limits": {"negotiation_timeout_seconds": 1}})
+
+    async def scenario():
+        ws = await connect(server)
+        opened = await next_element(ws)  # nothing sent: the server still opens, then ends
+        assert opened.tag == f"{{{NS_FRAMING}}}open"
+        await expect_stream_error(ws, "connection-timeout")
+
+    run_async(scenario())
