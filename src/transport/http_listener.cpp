@@ -316,11 +316,13 @@ struct HttpListener::Connection {
 };
 
 asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
+  // The count is shared with the connection: at shutdown its frame may be destroyed after the
+  // listener.
   struct Counted {
-    std::atomic<std::size_t>& count;
-    ~Counted() { --count; }
+    std::shared_ptr<std::atomic<std::size_t>> count;
+    ~Counted() { --*count; }
   } counted{connections_};
-  if (++connections_ > options_.max_connections) {
+  if (++*connections_ > options_.max_connections) {
     // Over the limit: say so plainly and close, rather than let connections pile up.
     static constexpr std::string_view busy =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";

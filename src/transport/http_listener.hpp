@@ -64,7 +64,7 @@ private:
   SessionRunner run_session_;
   BoshEndpoint& bosh_;
   StaticFiles files_;
-  std::atomic<std::size_t> connections_{0};
+  std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 }  // namespace tern::transport
