@@ -7,6 +7,8 @@ step() { echo "== $1 ($((SECONDS - start)) s)"; }
 
 step "dependencies"
 bash scripts/setup-deps.sh
+# The Node.js 20 setup-deps fetched where the system's is older (Debian 12 has 18).
+if [[ -x .deps/node/bin/node ]]; then export PATH=$PWD/.deps/node/bin:$PATH; fi
 
 step "build (build/, RelWithDebInfo)"
 cmake -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
