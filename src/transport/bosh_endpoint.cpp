@@ -6,28 +6,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
+#include <cstdio>
 #include <random>
 
 #include "xml/parse_element.hpp"
-#include "xml/serializer.hpp"
 
 namespace tern::transport {
 namespace {
-
-std::string terminate_body(std::string_view condition) {
-  xml::Element body("body", std::string(httpbind_xmlns));
-  body.set_attribute("type", "terminate");
-  body.set_attribute("condition", std::string(condition));
-  return xml::serialize(body);
-}
-
-std::optional<std::uint64_t> number(std::string_view text) {
-  std::uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return value;
-}
 
 // An unguessable session id: with the rid it is all that authenticates a request (§7.1).
 std::string new_sid() {
@@ -73,14 +58,14 @@ asio::awaitable<BoshReply> BoshEndpoint::handle(std::string text, StreamTraits c
   try {
     body = xml::parse_element(text, "", limits_);
   } catch (const std::exception&) {
-    co_return BoshReply{400, terminate_body("bad-request")};  // §17.1 (HTTP 400 for bad XML)
+    co_return BoshReply{400, bosh_terminate("bad-request")};  // §17.1 (HTTP 400 for bad XML)
   }
-  if (!body->is("body", httpbind_xmlns)) co_return BoshReply{400, terminate_body("bad-request")};
+  if (!body->is("body", httpbind_xmlns)) co_return BoshReply{400, bosh_terminate("bad-request")};
   const std::string* sid = body->attribute("sid");
   if (!sid) co_return co_await create(std::move(*body), std::move(client));
   auto session = find(*sid);
   // §17.2: an unknown session.
-  if (!session) co_return BoshReply{200, terminate_body("item-not-found")};
+  if (!session) co_return BoshReply{200, bosh_terminate("item-not-found")};
   auto executor = session->executor();
   auto response = co_await asio::co_spawn(executor, request_on(session, std::move(*body)),
                                           asio::use_awaitable);
@@ -90,10 +75,10 @@ asio::awaitable<BoshReply> BoshEndpoint::handle(std::string text, StreamTraits c
 // XEP-0124 §7.1, XEP-0206 §5: to, rid, wait, hold (and ver, xmpp:version, xml:lang, ack).
 asio::awaitable<BoshReply> BoshEndpoint::create(xml::Element body, StreamTraits client) {
   BoshCreation creation;
-  auto rid = number(body.attribute_or("rid"));
-  auto wait = number(body.attribute_or("wait"));
-  auto hold = number(body.attribute_or("hold"));
-  if (!rid || !body.attribute("to") || !wait || !hold) co_return BoshReply{200, terminate_body("bad-request")};
+  auto rid = bosh_number(body.attribute_or("rid"));
+  auto wait = bosh_number(body.attribute_or("wait"));
+  auto hold = bosh_number(body.attribute_or("hold"));
+  if (!rid || !body.attribute("to") || !wait || !hold) co_return BoshReply{200, bosh_terminate("bad-request")};
   creation.rid = *rid;
   creation.to = body.attribute_or("to");
   creation.wait = std::min(std::chrono::seconds(*wait), options_.max_wait);

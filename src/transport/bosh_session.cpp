@@ -27,18 +27,25 @@ std::string xbosh_attribute(const xml::Element& body, std::string_view name) {
   return {};
 }
 
-std::optional<std::uint64_t> number(std::string_view text) {
+xml::Attributes stream_attributes(const BoshCreation& creation) {
+  return {{"to", creation.to}, {"version", creation.route_version}, {"xml:lang", creation.lang}};
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> bosh_number(std::string_view text) {
   std::uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
 }
 
-xml::Attributes stream_attributes(const BoshCreation& creation) {
-  return {{"to", creation.to}, {"version", creation.route_version}, {"xml:lang", creation.lang}};
+std::string bosh_terminate(std::string_view condition) {
+  xml::Element body("body", std::string(httpbind_xmlns));
+  body.set_attribute("type", "terminate");
+  if (!condition.empty()) body.set_attribute("condition", std::string(condition));
+  return xml::serialize(body);
 }
-
-}  // namespace
 
 BoshSession::BoshSession(asio::any_io_executor strand, std::string sid, BoshCreation creation,
                          StreamTraits traits, BoshOptions options)
@@ -59,26 +66,26 @@ BoshSession::BoshSession(asio::any_io_executor strand, std::string sid, BoshCrea
 
 asio::awaitable<std::string> BoshSession::request(xml::Element body) {
   last_request_ = std::chrono::steady_clock::now();
-  auto rid = number(body.attribute_or("rid"));
-  if (!rid) co_return terminal("bad-request");
+  auto rid = bosh_number(body.attribute_or("rid"));
+  if (!rid) co_return bosh_terminate("bad-request");
   // §14.3: a repeated request gets the response it had; an unknown old one ends the session.
   if (*rid < next_rid_) {
     if (auto cached = answered_.find(*rid); cached != answered_.end()) co_return cached->second;
-    co_return terminal("item-not-found");
+    co_return bosh_terminate("item-not-found");
   }
   if (ended_) {
     if (auto last = answered_.find(*rid); last != answered_.end()) co_return last->second;
-    co_return terminal("");
+    co_return bosh_terminate("");
   }
   // §14.3: at most 'requests' (hold + 1) ahead of the last one taken.
   if (*rid > next_rid_ + creation_.hold) {
     fail(Failure::io_error, "BOSH rid outside the window");
-    co_return terminal("item-not-found");
+    co_return bosh_terminate("item-not-found");
   }
   // §14.2: payloads are taken in rid order; an early request waits for those before it.
   auto deadline = std::chrono::steady_clock::now() + creation_.wait;
   while (*rid > next_rid_) {
-    if (ended_ || std::chrono::steady_clock::now() >= deadline) co_return terminal("item-not-found");
+    if (ended_ || std::chrono::steady_clock::now() >= deadline) co_return bosh_terminate("item-not-found");
     turn_.expires_at(deadline);
     co_await turn_.async_wait(nothrow);
   }
@@ -98,7 +105,7 @@ void BoshSession::take_payload(const xml::Element& body) {
   }
   if (body.attribute_or("type") == "terminate") inbound_.push_back(StreamClosed{});
   // §10: a pause (bounded by maxpause) answers every held request and defers inactivity.
-  if (auto pause = number(body.attribute_or("pause"))) {
+  if (auto pause = bosh_number(body.attribute_or("pause"))) {
     auto seconds = std::min<std::uint64_t>(*pause, options_.max_pause.count());
     paused_until_ = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
     while (!held_.empty()) respond(*held_.front(), response_body(false, held_.front()->rid));
@@ -198,13 +205,6 @@ std::string BoshSession::response_body(bool terminate, std::optional<std::uint64
   return xml::serialize(body, {"", {{"stream", streams_xmlns}}});
 }
 
-std::string BoshSession::terminal(std::string_view condition) const {
-  xml::Element body("body", std::string(httpbind_xmlns));
-  body.set_attribute("type", "terminate");
-  if (!condition.empty()) body.set_attribute("condition", std::string(condition));
-  return xml::serialize(body);
-}
-
 void BoshSession::fail(Failure failure, const std::string& what) {
   if (!failure_) failure_.emplace(failure, what);
   ended_ = true;
@@ -268,7 +268,7 @@ asio::awaitable<void> BoshSession::close() {
   auto last = response_body(true);
   if (!held_.empty()) {
     respond(*held_.front(), last);
-    while (!held_.empty()) respond(*held_.front(), terminal(""));
+    while (!held_.empty()) respond(*held_.front(), bosh_terminate(""));
   } else {
     answered_[next_rid_] = last;  // what the client's next request gets
   }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "transport/stream.hpp"
@@ -19,6 +20,11 @@
 namespace tern::transport {
 
 inline constexpr std::string_view httpbind_xmlns = "http://jabber.org/protocol/httpbind";
+
+// A BOSH number attribute (rid, wait, hold, pause): decimal digits only.
+std::optional<std::uint64_t> bosh_number(std::string_view text);
+// <body type='terminate' condition='...'/> (XEP-0124 §17); no condition for a plain end.
+std::string bosh_terminate(std::string_view condition);
 
 struct BoshOptions {
   std::chrono::seconds max_wait{60};         // the longest a request is held
@@ -73,7 +79,6 @@ private:
   std::string response_body(bool terminate, std::optional<std::uint64_t> rid = std::nullopt);
   void respond(Held& held, std::string response);
   void remember(std::uint64_t rid, const std::string& response);
-  std::string terminal(std::string_view condition) const;
   void fail(Failure failure, const std::string& what);
 
   asio::any_io_executor strand_;
