@@ -9,5 +9,7 @@ namespace tern::testing {
 
 xml::Element parse_xml(std::string_view text);
 std::string to_xml(const xml::Element& element);  // without the jabber:client xmlns
+// The condition of an error reply ("service-unavailable"), or "(no error)".
+std::string error_condition(const xml::Element& reply);
 
 }  // namespace tern::testing

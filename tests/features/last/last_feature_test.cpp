@@ -4,17 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "support/test_server.hpp"
+#include "support/xml.hpp"
 
 namespace tern::features::last {
 namespace {
 
-using testing::TestServer;
+using testing::error_condition;
 
-std::string condition(const xml::Element& reply) {
-  const xml::Element* error = reply.child("error");
-  if (!error || error->child_elements().empty()) return "(no error)";
-  return error->child_elements().front()->name();
-}
+using testing::TestServer;
 
 class LastTest : public ::testing::Test {
 protected:
@@ -59,7 +56,7 @@ TEST_F(LastTest, SubscriberLearnsTheLastLogoutAndItsStatus_Section4) {
   // Without a subscription: forbidden.
   auto nurse = server.login("nurse@localhost/kitchen");
   nurse.send("<iq type='get' id='spy' to='juliet@localhost'><query xmlns='jabber:iq:last'/></iq>");
-  EXPECT_EQ(condition(nurse.receive()), "forbidden");
+  EXPECT_EQ(error_condition(nurse.receive()), "forbidden");
 }
 
 }  // namespace

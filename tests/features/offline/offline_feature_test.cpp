@@ -9,13 +9,9 @@
 namespace tern::features::offline {
 namespace {
 
-using testing::TestServer;
+using testing::error_condition;
 
-std::string condition(const xml::Element& reply) {
-  const xml::Element* error = reply.child("error");
-  if (!error || error->child_elements().empty()) return "(no error)";
-  return error->child_elements().front()->name();
-}
+using testing::TestServer;
 
 class OfflineTest : public ::testing::Test {
 protected:
@@ -86,7 +82,7 @@ TEST_F(SmallQuota, BeyondTheQuotaTheSenderGetsServiceUnavailable) {
   auto bounce = romeo.receive();
   EXPECT_EQ(bounce.attribute_or("id"), "full");
   EXPECT_EQ(bounce.attribute_or("type"), "error");
-  EXPECT_EQ(condition(bounce), "service-unavailable");
+  EXPECT_EQ(error_condition(bounce), "service-unavailable");
   EXPECT_TRUE(romeo.receives_nothing());
 }
 

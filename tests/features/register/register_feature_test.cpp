@@ -4,17 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "support/test_server.hpp"
+#include "support/xml.hpp"
 
 namespace tern::features::register_ {
 namespace {
 
-using testing::TestServer;
+using testing::error_condition;
 
-std::string condition(const xml::Element& reply) {
-  const xml::Element* error = reply.child("error");
-  if (!error || error->child_elements().empty()) return "(no error)";
-  return error->child_elements().front()->name();
-}
+using testing::TestServer;
 
 server::Config in_band() {
   server::Config config;
@@ -70,7 +67,7 @@ TEST(RegisterTest, CancellingEndsSubscriptionsAndSessions_Section3_2) {
   EXPECT_EQ(seen, (std::vector<std::string>{"unavailable", "push none", "unsubscribed"}));
   // She is gone.
   romeo.send("<message to='juliet@localhost' type='chat' id='m'><body>?</body></message>");
-  EXPECT_EQ(condition(romeo.receive()), "service-unavailable");
+  EXPECT_EQ(error_condition(romeo.receive()), "service-unavailable");
 }
 
 }  // namespace

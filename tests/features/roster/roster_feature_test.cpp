@@ -9,17 +9,13 @@
 namespace tern::features::roster {
 namespace {
 
+using testing::error_condition;
+
 using testing::TestClient;
 using testing::TestServer;
 using testing::to_xml;
 
 constexpr std::string_view stanzas = "urn:ietf:params:xml:ns:xmpp-stanzas";
-
-std::string condition(const xml::Element& reply) {
-  const xml::Element* error = reply.child("error");
-  if (!error || error->child_elements().empty()) return "(no error)";
-  return error->child_elements().front()->name();
-}
 
 class RosterTest : public ::testing::Test {
 protected:
@@ -38,7 +34,7 @@ protected:
   }
   std::string set_error(TestClient& client, std::string_view item) {
     client.send("<iq type='set' id='bad'><query xmlns='jabber:iq:roster'>" + std::string(item) + "</query></iq>");
-    return condition(client.receive());
+    return error_condition(client.receive());
   }
   TestServer server;
 };
@@ -135,10 +131,10 @@ TEST_F(RosterTest, SubscriptionValueOtherThanRemoveIsIgnored_Section2_1_5) {
 TEST_F(RosterTest, AnotherUsersRosterIsForbidden_Section2_1_5) {
   auto romeo = interested("romeo@localhost/orchard");
   romeo.send("<iq type='get' id='spy' to='juliet@localhost'><query xmlns='jabber:iq:roster'/></iq>");
-  EXPECT_EQ(condition(romeo.receive()), "forbidden");
+  EXPECT_EQ(error_condition(romeo.receive()), "forbidden");
   romeo.send("<iq type='set' id='spy2' to='juliet@localhost'><query xmlns='jabber:iq:roster'>"
              "<item jid='romeo@localhost'/></query></iq>");
-  EXPECT_EQ(condition(romeo.receive()), "forbidden");
+  EXPECT_EQ(error_condition(romeo.receive()), "forbidden");
 }
 
 TEST_F(RosterTest, RosterFullIsNotAllowed) {
@@ -150,7 +146,7 @@ TEST_F(RosterTest, RosterFullIsNotAllowed) {
   juliet.send("<iq type='set' id='a'><query xmlns='jabber:iq:roster'><item jid='a@localhost'/></query></iq>");
   EXPECT_EQ(juliet.receive().attribute_or("type"), "result");
   juliet.send("<iq type='set' id='b'><query xmlns='jabber:iq:roster'><item jid='b@localhost'/></query></iq>");
-  EXPECT_EQ(condition(juliet.receive()), "not-allowed");
+  EXPECT_EQ(error_condition(juliet.receive()), "not-allowed");
 }
 
 // RFC 6121 §3.1: the whole handshake with both users online, every push and delivery in order.
