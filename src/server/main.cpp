@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <functional>
+#include <iomanip>
 #include <iostream>
 #include <optional>
 
@@ -14,6 +16,7 @@
 #include "server/feature_list.hpp"
 #include "server/server.hpp"
 #include "server/setup.hpp"
+#include "server/user_import.hpp"
 #include "server/version.hpp"
 #include "storage/copy.hpp"
 #include "transport/tls_context.hpp"
@@ -30,6 +33,7 @@ struct Options {
   std::string domain;
   bool force = false;
   std::filesystem::path copy_from, copy_to;
+  std::filesystem::path import_file;
 };
 
 void add_config_option(CLI::App& command, Options& options) {
@@ -126,6 +130,19 @@ int user_list(const Options& options) {
   return 0;
 }
 
+int user_import(const Options& options) {
+  auto config = config_of(options);
+  auto started = std::chrono::steady_clock::now();
+  auto users = server::read_import_file(options.import_file, config);
+  auto database = server::open_database(config);
+  auto summary = server::import_users(*database, users);
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const auto& account : summary.existing) std::cerr << account << " already exists: left as it is\n";
+  std::cout << "created " << summary.created << " accounts with " << summary.roster_items << " roster items in "
+            << std::fixed << std::setprecision(1) << seconds << " s\n";
+  return summary.existing.empty() ? 0 : 1;
+}
+
 int db_migrate(const Options& options) {
   auto config = config_of(options);
   auto database = server::open_database(config, false);
@@ -202,6 +219,10 @@ int main(int argc, char** argv) {
       ->add_option("-p,--password", options.password, "The new password (read from standard input when absent)");
   on(user->add_subcommand("del", "Delete an account"), user_del)
       ->add_option("jid", options.jid, "The account")->required();
+  on(user->add_subcommand("import", "Create accounts (and rosters) from JSON lines or CSV"), user_import)
+      ->add_option("file", options.import_file, "One account per line: see the README")
+      ->required()
+      ->check(CLI::ExistingFile);
   on(user->add_subcommand("list", "List accounts"), user_list)
       ->add_option("domain", options.domain, "Only this domain");
   auto* db = app.add_subcommand("db", "Database administration");

@@ -1,4 +1,4 @@
-"""The administration commands: user add/passwd/del/list, check-config, db migrate, cert generate."""
+"""The administration commands: user add/passwd/del/list/import, check-config, db migrate, cert generate."""
 
 import re
 
@@ -109,6 +109,75 @@ def test_user_list_prints_every_account(tern_factory):
     assert sorted(tern.cli("user", "list", "localhost").stdout.split()) == sorted(result.stdout.split())
     other = tern.cli("user", "list", "example.org")
     assert other.returncode == 0 and other.stdout == ""
+
+
+def roster_of(server, user, password):
+    """{jid: (subscription, name, sorted groups)} as the account's roster get returns it."""
+    client = server.login(user, password=password)
+    reply = client.iq("get", "<query xmlns='jabber:iq:roster'/>")
+    assert reply.get("type") == "result"
+    items = reply.find(q("jabber:iq:roster", "query"))
+    return {item.get("jid"): (item.get("subscription"), item.get("name"),
+                              sorted(group.text for group in item))
+            for item in items}
+
+
+def test_user_import_creates_accounts_and_rosters_from_json_lines(tern_factory, tmp_path):
+    tern = tern_factory(accounts=("alice",))
+    users = tmp_path / "users.jsonl"
+    users.write_text(
+        '{"user": "imp1", "password": "pw one", "roster": ["imp2@localhost",'
+        ' {"jid": "carol@example.org", "name": "Carol", "groups": ["Work", "Friends"], "subscription": "to"}]}\n'
+        "\n"
+        '{"user": "imp2@localhost", "password": "pw two", "roster": ["imp1@localhost"]}\n'
+        '{"user": "alice", "password": "not hers"}\n')
+    result = tern.cli("user", "import", str(users))
+    # An existing account is left as it is, and named; the exit status says so.
+    assert result.returncode == 1, result.stderr
+    assert "created 2 accounts with 3 roster items" in result.stdout
+    assert "alice@localhost already exists" in result.stderr
+    assert login_result(tern, "alice", "secret") == "success"
+    assert scram_login(tern, "imp1@localhost/scram", "pw one") == ("session_start", [])
+    assert scram_login(tern, "imp2@localhost/scram", "pw two", "SCRAM-SHA-1") == ("session_start", [])
+    assert roster_of(tern, "imp1", "pw one") == {
+        "imp2@localhost": ("both", None, []),
+        "carol@example.org": ("to", "Carol", ["Friends", "Work"]),
+    }
+    assert roster_of(tern, "imp2", "pw two") == {"imp1@localhost": ("both", None, [])}
+    again = tern.cli("user", "import", str(users))
+    assert "created 0 accounts" in again.stdout
+
+
+def test_user_import_reads_csv_with_a_header_and_quoted_fields(tern_factory, tmp_path):
+    tern = tern_factory(accounts=())
+    users = tmp_path / "users.csv"
+    users.write_text('user,password,roster\ncsv1,"pass, with ""quotes""",csv2@localhost bob@example.org\ncsv2,pw2\n')
+    result = tern.cli("user", "import", str(users))
+    assert result.returncode == 0, result.stderr
+    assert "created 2 accounts with 2 roster items" in result.stdout
+    assert login_result(tern, "csv1", 'pass, with "quotes"') == "success"
+    assert roster_of(tern, "csv1", 'pass, with "quotes"') == {
+        "csv2@localhost": ("both", None, []), "bob@example.org": ("both", None, [])}
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"user": "x@example.org", "password": "a"}', "example.org is not served"),
+    ('{"user": "x", "password": ""}', "no password"),
+    ('{"user": "x", "password": "a", "roster": ["x@localhost"]}', "an account cannot be its own contact"),
+    ('{"user": "x", "password": "a", "roster": [{"jid": "y@localhost", "subscription": "all"}]}',
+     "subscription must be none, to, from or both"),
+    ('{"user": "first", "password": "a"}', "first@localhost is listed twice"),
+    ('{"user": "x", "password": "a", "roster": ["a@b", "a@b"]}', "a@b is listed twice"),
+    ('{"user": "x" "password": "a"}', "not a JSON object"),
+])
+def test_user_import_names_the_bad_line_and_writes_nothing(tern_factory, tmp_path, line, message):
+    tern = tern_factory(accounts=())
+    users = tmp_path / "users.jsonl"
+    users.write_text('{"user": "first", "password": "a"}\n\n' + line + "\n")
+    result = tern.cli("user", "import", str(users))
+    assert result.returncode == 2
+    assert f"users.jsonl:3: {message}" in result.stderr
+    assert tern.cli("user", "list").stdout == ""
 
 
 # --- check-config

@@ -40,31 +40,45 @@ boost::asio::awaitable<bool> AccountStore::exists(xmpp::Jid account) {
   });
 }
 
-void AccountStore::store_credentials(storage::Connection& connection, const xmpp::Jid& account,
-                                     std::string_view password) {
-  connection.execute("DELETE FROM account_credentials WHERE domain = ? AND username = ?",
-                     {account.domainpart(), account.localpart()});
-  for (auto hash : {ScramHash::sha1, ScramHash::sha256}) {
-    auto credentials = xmpp::sasl::new_scram_credentials(hash, password, iterations_);
+std::vector<ScramCredentials> AccountStore::derive_credentials(std::string_view password) const {
+  return {xmpp::sasl::new_scram_credentials(ScramHash::sha1, password, iterations_),
+          xmpp::sasl::new_scram_credentials(ScramHash::sha256, password, iterations_)};
+}
+
+void AccountStore::insert_credentials(storage::Connection& connection, const xmpp::Jid& account,
+                                      const std::vector<ScramCredentials>& credentials) {
+  for (const auto& each : credentials) {
     connection.execute(
         "INSERT INTO account_credentials (domain, username, mechanism, salt, iterations,"
         " stored_key, server_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        {account.domainpart(), account.localpart(), std::string(xmpp::sasl::mechanism_name(hash)),
-         xmpp::sasl::base64_encode(credentials.salt), std::int64_t{credentials.iterations},
-         xmpp::sasl::base64_encode(credentials.stored_key),
-         xmpp::sasl::base64_encode(credentials.server_key)});
+        {account.domainpart(), account.localpart(), std::string(xmpp::sasl::mechanism_name(each.hash)),
+         xmpp::sasl::base64_encode(each.salt), std::int64_t{each.iterations},
+         xmpp::sasl::base64_encode(each.stored_key), xmpp::sasl::base64_encode(each.server_key)});
   }
+}
+
+void AccountStore::store_credentials(storage::Connection& connection, const xmpp::Jid& account,
+                                     std::string_view password) {
+  auto credentials = derive_credentials(password);
+  connection.execute("DELETE FROM account_credentials WHERE domain = ? AND username = ?",
+                     {account.domainpart(), account.localpart()});
+  insert_credentials(connection, account, credentials);
 }
 
 bool AccountStore::create_in(storage::Connection& connection, const xmpp::Jid& account,
                              std::string_view password) {
+  return insert_in(connection, account, derive_credentials(password));
+}
+
+bool AccountStore::insert_in(storage::Connection& connection, const xmpp::Jid& account,
+                             const std::vector<ScramCredentials>& credentials) {
   if (!connection.query("SELECT 1 FROM accounts WHERE domain = ? AND username = ?",
                         {account.domainpart(), account.localpart()}).empty()) {
     return false;
   }
   connection.execute("INSERT INTO accounts (domain, username, created_at) VALUES (?, ?, ?)",
                      {account.domainpart(), account.localpart(), std::int64_t{std::time(nullptr)}});
-  store_credentials(connection, account, password);
+  insert_credentials(connection, account, credentials);
   return true;
 }
 

@@ -29,6 +29,13 @@ public:
   bool remove(const xmpp::Jid& account);                                   // false: no account
   std::vector<xmpp::Jid> list(const std::string& domain);
 
+  // Bulk import (`tern user import`): the credentials for every hash SASL offers, derived from
+  // a password (PBKDF2: the costly part, so callers may run it on several threads), and an
+  // account inserted with them inside the caller's transaction (false: it exists).
+  std::vector<xmpp::sasl::ScramCredentials> derive_credentials(std::string_view password) const;
+  static bool insert_in(storage::Connection& connection, const xmpp::Jid& account,
+                        const std::vector<xmpp::sasl::ScramCredentials>& credentials);
+
   // The same for the running server, on the storage threads (PBKDF2 included).
   boost::asio::awaitable<bool> register_account(xmpp::Jid account, std::string password);
   boost::asio::awaitable<bool> change_password(xmpp::Jid account, std::string password);
@@ -41,6 +48,8 @@ private:
   static bool remove_in(storage::Connection& connection, const xmpp::Jid& account);
   void store_credentials(storage::Connection& connection, const xmpp::Jid& account,
                          std::string_view password);
+  static void insert_credentials(storage::Connection& connection, const xmpp::Jid& account,
+                                 const std::vector<xmpp::sasl::ScramCredentials>& credentials);
   storage::Database& db_;
   int iterations_;
 };

@@ -249,4 +249,10 @@ boost::asio::awaitable<std::vector<std::string>> RosterStore::pending_requests(x
   });
 }
 
+void RosterStore::insert_in(Connection& connection, const xmpp::Jid& account,
+                            const std::vector<RosterItem>& items) {
+  for (const auto& item : items) insert_item(connection, account, item);
+  next_version(connection, account);
+}
+
 }  // namespace tern::features::roster

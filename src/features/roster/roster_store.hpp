@@ -58,6 +58,11 @@ public:
   // The stored subscription requests, serialized, oldest first.
   boost::asio::awaitable<std::vector<std::string>> pending_requests(xmpp::Jid account);
 
+  // Bulk import (`tern user import`), inside the caller's transaction: the items of an account
+  // that has no roster yet, and a first roster version.
+  static void insert_in(storage::Connection& connection, const xmpp::Jid& account,
+                        const std::vector<RosterItem>& items);
+
 private:
   // f(connection) in a transaction that holds the account's lock until after COMMIT.
   template <typename F>
