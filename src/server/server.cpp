@@ -10,7 +10,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sched.h>
+
 #include <cerrno>
+#include <csignal>
 #include <thread>
 
 #include "features/accounts/account_store.hpp"
@@ -51,6 +54,14 @@ struct Server::Parts {
 
 namespace {
 
+// The CPUs this process may run on (taskset, a cgroup's cpuset), not all the machine has: more
+// threads than that only take turns.
+unsigned usable_cores() {
+  cpu_set_t cpus;
+  if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) return static_cast<unsigned>(std::max(1, CPU_COUNT(&cpus)));
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 asio::ip::tcp::endpoint endpoint_of(const ListenAddress& address) {
   return {asio::ip::make_address(address.host), address.port};
 }
@@ -85,6 +96,9 @@ Server::Server(Config config) : config_(std::move(config)) {}
 Server::~Server() = default;
 
 int Server::run() {
+  // OpenSSL writes TLS records to sockets with write(2): a peer that went away must give EPIPE,
+  // not end the process.
+  std::signal(SIGPIPE, SIG_IGN);
   auto database = open_database(config_);
   auto context = open_tls_context(config_);
   parts_ = std::make_unique<Parts>(config_, std::move(database), std::move(context));
@@ -168,7 +182,7 @@ int Server::run() {
   for (const auto& domain : config_.domains) domains += (domains.empty() ? "" : ", ") + domain;
   spdlog::info("Tern serving {} (storage: {})", domains, database_name(config_));
 
-  unsigned threads = config_.threads ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = config_.threads ? config_.threads : usable_cores();
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&parts] { parts.io.run(); });
   parts.io.run();
