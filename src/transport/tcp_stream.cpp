@@ -5,15 +5,25 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <array>
+#include <span>
 
 #include "transport/parse_failure.hpp"
 #include "xml/serializer.hpp"
 
 namespace tern::transport {
 namespace {
+
+// Reads complete synchronously once the socket is readable, and the bytes go to the parser at
+// once: one buffer per thread serves every connection.
+std::span<char> read_buffer() {
+  static thread_local std::array<char, 16 * 1024> buffer;
+  return buffer;
+}
 
 using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
@@ -35,35 +45,34 @@ Inbound to_inbound(xml::ParseEvent&& event) {
 
 TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
                      TcpStreamOptions options)
-    : socket_(std::move(socket), tls),
+    : socket_(std::move(socket)),
+      tls_(tls.native_handle()),
       options_(options),
       parser_(options.parser),
-      watchdog_(socket_.get_executor()),
-      drained_(socket_.get_executor()) {
+      watchdog_(socket_.socket().get_executor()),
+      drained_(socket_.socket().get_executor()) {
   boost::system::error_code ec;
-  auto peer = socket_.next_layer().remote_endpoint(ec);
+  auto peer = socket_.socket().remote_endpoint(ec);
   if (!ec) traits_.peer_address = peer.address().to_string();
   traits_.can_starttls = true;
 }
 
 asio::any_io_executor TcpStream::executor() const {
-  return const_cast<TcpStream*>(this)->socket_.get_executor();
+  return const_cast<TcpStream*>(this)->socket_.socket().get_executor();
 }
 
 asio::awaitable<void> TcpStream::handshake() {
-  asio::steady_timer deadline(socket_.get_executor(), options_.tls_handshake_timeout);
-  auto result = co_await (socket_.async_handshake(asio::ssl::stream_base::server, nothrow) ||
-                          deadline.async_wait(nothrow));
+  asio::steady_timer deadline(executor(), options_.tls_handshake_timeout);
+  auto result = co_await (socket_.handshake(tls_) || deadline.async_wait(nothrow));
   // RFC 6120 §5.4.3.2: after a failed handshake the connection closes without more XML.
   if (result.index() == 1) {
     output_failed_ = true;
     throw StreamFailure(Failure::io_error, "TLS handshake timed out");
   }
-  if (auto [ec] = std::get<0>(result); ec) {
+  if (auto ec = std::get<0>(result); ec) {
     output_failed_ = true;
     throw StreamFailure(Failure::io_error, "TLS handshake failed: " + ec.message());
   }
-  tls_active_ = true;
   traits_.is_secure = true;
   traits_.can_starttls = false;
 }
@@ -71,9 +80,18 @@ asio::awaitable<void> TcpStream::handshake() {
 asio::awaitable<void> TcpStream::accept_direct_tls() { co_await handshake(); }
 
 asio::awaitable<void> TcpStream::start_tls() {
+  // <proceed/> goes out in the clear first.
+  co_await drain(std::chrono::steady_clock::now() + options_.tls_handshake_timeout);
   // RFC 6120 §5.4.3.3: anything the client sent after <starttls/> in the clear is discarded.
   restart();
   co_await handshake();
+}
+
+asio::awaitable<void> TcpStream::drain(std::chrono::steady_clock::time_point deadline) {
+  while (writing_ && std::chrono::steady_clock::now() < deadline) {
+    drained_.expires_at(deadline);
+    co_await drained_.async_wait(nothrow);
+  }
 }
 
 void TcpStream::restart() {
@@ -92,24 +110,30 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       interrupted_ = false;
       throw StreamFailure(Failure::interrupted, "interrupted");
     }
-    boost::system::error_code ec;
-    std::size_t length = 0;
-    auto buffer = asio::buffer(read_buffer_);
-    auto token = asio::bind_cancellation_slot(read_cancel_.slot(), nothrow);
-    reading_ = true;
-    if (tls_active_) {
-      std::tie(ec, length) = co_await socket_.async_read_some(buffer, token);
-    } else {
-      std::tie(ec, length) = co_await socket_.next_layer().async_read_some(buffer, token);
+    if (!yielded_since_read_) {
+      // Reads complete without suspending while the peer keeps sending: let the writer and the
+      // strand's other work run between two reads.
+      co_await asio::post(asio::use_awaitable);
+      yielded_since_read_ = true;
+      continue;
     }
-    reading_ = false;
-    if (failure_) throw *failure_;  // set by send() while we waited
-    if (timed_out_) throw StreamFailure(Failure::timeout, "idle timeout");
-    if (interrupted_) continue;
-    if (ec) throw StreamFailure(Failure::io_error, ec.message());
+    auto read = socket_.read_now(read_buffer());
+    if (read.bytes == 0 && !read.error) {
+      reading_ = true;
+      auto cancellation = read_cancel_.slot();
+      auto ec = co_await socket_.wait(read.wait_for, cancellation);
+      reading_ = false;
+      if (failure_) throw *failure_;  // set by send() while we waited
+      if (timed_out_) throw StreamFailure(Failure::timeout, "idle timeout");
+      if (interrupted_) continue;
+      if (ec) throw StreamFailure(Failure::io_error, ec.message());
+      continue;
+    }
+    if (read.error) throw StreamFailure(Failure::io_error, read.error.message());
+    yielded_since_read_ = false;
     last_activity_ = std::chrono::steady_clock::now();
     try {
-      parser_.feed(std::string_view(read_buffer_.data(), length), events_);
+      parser_.feed(std::string_view(read_buffer().data(), read.bytes), events_);
     } catch (const xml::ParseFailure& parse_failure) {
       failure_.emplace(failure_for(parse_failure.error()), parse_failure.what());
     }
@@ -165,29 +189,24 @@ void TcpStream::queue(std::string_view bytes) {
     failure_.emplace(Failure::backlog_full, "peer is not reading");
     output_failed_ = true;
     outgoing_.clear();
-    boost::system::error_code ignored;
-    socket_.next_layer().close(ignored);
+    socket_.close();
     return;
   }
   outgoing_ += bytes;
   if (!writing_) {
     writing_ = true;
-    asio::co_spawn(socket_.get_executor(), write_loop(shared_from_this()), asio::detached);
+    asio::co_spawn(executor(), write_loop(shared_from_this()), asio::detached);
   }
 }
 
 asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<TcpStream> self) {
+  // Everything queued in this turn of the strand goes out in one TLS record and one syscall.
+  co_await asio::post(asio::use_awaitable);
   std::string in_flight;
   while (!outgoing_.empty()) {
     in_flight.swap(outgoing_);
     outgoing_.clear();
-    boost::system::error_code ec;
-    if (tls_active_) {
-      std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(in_flight), nothrow);
-    } else {
-      std::tie(ec, std::ignore) =
-          co_await asio::async_write(socket_.next_layer(), asio::buffer(in_flight), nothrow);
-    }
+    auto ec = co_await socket_.write_all(in_flight);
     in_flight.clear();
     if (ec) {
       outgoing_.clear();
@@ -196,6 +215,7 @@ asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<Tcp
       break;
     }
   }
+  std::string().swap(outgoing_);  // an idle connection keeps no buffer
   writing_ = false;
   drained_.cancel();
 }
@@ -205,18 +225,9 @@ asio::awaitable<void> TcpStream::close() {
   queue("</stream:stream>");
   closed_ = true;
   watchdog_.cancel();
-  auto deadline = std::chrono::steady_clock::now() + options_.close_timeout;
-  while (writing_ && std::chrono::steady_clock::now() < deadline) {
-    drained_.expires_at(deadline);
-    co_await drained_.async_wait(nothrow);
-  }
-  if (tls_active_ && !output_failed_) {
-    asio::steady_timer timer(socket_.get_executor(), options_.close_timeout);
-    co_await (socket_.async_shutdown(nothrow) || timer.async_wait(nothrow));
-  }
-  boost::system::error_code ignored;
-  socket_.next_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.next_layer().close(ignored);
+  co_await drain(std::chrono::steady_clock::now() + options_.close_timeout);
+  if (output_failed_) socket_.close();
+  else socket_.shut_down();
 }
 
 }  // namespace tern::transport

@@ -3,9 +3,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <array>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -13,6 +11,7 @@
 #include <string>
 
 #include "transport/stream.hpp"
+#include "transport/tls_socket.hpp"
 #include "xml/parser.hpp"
 
 namespace tern::transport {
@@ -47,19 +46,21 @@ private:
   void queue(std::string_view bytes);
   void arm_watchdog();
   asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);
+  // Until the writer is idle (everything queued was written, or writing failed) or the deadline.
+  asio::awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
 
-  asio::ssl::stream<asio::ip::tcp::socket> socket_;
+  TlsSocket socket_;
+  SSL_CTX* tls_;
   TcpStreamOptions options_;
   StreamTraits traits_;
-  bool tls_active_ = false;
   bool closed_ = false;
   xml::Parser parser_;
   std::deque<xml::ParseEvent> events_;
   std::optional<StreamFailure> failure_;  // reported once the events parsed before it are taken
-  std::array<char, 4096> read_buffer_;
   // One read at a time; the watchdog and interrupt() cancel it through this signal.
   asio::cancellation_signal read_cancel_;
   bool reading_ = false;
+  bool yielded_since_read_ = true;
   bool interrupted_ = false;
   bool timed_out_ = false;
   std::chrono::milliseconds idle_timeout_{0};
