@@ -119,6 +119,8 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     }
     auto read = socket_.read_now(read_buffer());
     if (read.bytes == 0 && !read.error) {
+      // Nothing to read: an idle connection keeps no XML parser (about 11 KiB) until bytes come.
+      parser_.hibernate();
       reading_ = true;
       auto cancellation = read_cancel_.slot();
       auto ec = co_await socket_.wait(read.wait_for, cancellation);

@@ -65,6 +65,14 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer) {
     if (result.error == asio::error::would_block || result.error == asio::error::try_again) result.error.clear();
     return result;
   }
+  // SSL_read on an empty socket would allocate the record buffer and keep it while the
+  // connection idles: unless a wait said the socket is readable (bytes, or the peer's end of
+  // the connection), ask the socket first.
+  if (!SSL_has_pending(ssl_) && !readable_) {
+    boost::system::error_code ignored;
+    if (socket_.available(ignored) == 0 && !ignored) return result;
+  }
+  readable_ = false;
   ERR_clear_error();
   errno = 0;
   int read = SSL_read(ssl_, buffer.data(), static_cast<int>(buffer.size()));
@@ -86,11 +94,13 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer) {
 
 asio::awaitable<boost::system::error_code> TlsSocket::wait(asio::socket_base::wait_type type,
                                                            asio::cancellation_slot slot) {
-  if (!slot.is_connected()) {
-    auto [error] = co_await socket_.async_wait(type, nothrow);
-    co_return error;
+  boost::system::error_code error;
+  if (slot.is_connected()) {
+    std::tie(error) = co_await socket_.async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
+  } else {
+    std::tie(error) = co_await socket_.async_wait(type, nothrow);
   }
-  auto [error] = co_await socket_.async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
+  if (!error && type == asio::socket_base::wait_read) readable_ = true;
   co_return error;
 }
 

@@ -50,6 +50,7 @@ private:
   boost::system::error_code ssl_error(int result);
   asio::ip::tcp::socket socket_;
   SSL* ssl_ = nullptr;
+  bool readable_ = false;  // a wait said so; read_now() then calls SSL_read unconditionally
 };
 
 }  // namespace tern::transport

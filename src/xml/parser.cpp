@@ -1,6 +1,8 @@
 // A namespace-aware Expat push parser for one XML stream, with RFC 6120 §11 restrictions.
 #include "xml/parser.hpp"
 
+#include "xml/serializer.hpp"
+
 #include <dlfcn.h>
 #include <expat.h>
 
@@ -57,11 +59,38 @@ struct Parser::State {
   std::size_t fed = 0;          // bytes given to Expat in this document
   std::size_t boundary = 0;     // where the last complete top-level event ended
   std::size_t element_start = 0;
+  std::string root_tag;         // the root's start tag, rebuilt: what a hibernated parser replays
+  bool hibernating = false;
+  bool replaying = false;
 
   explicit State(ParserLimits l) : limits(l) { create(); }
   ~State() { XML_ParserFree(expat); }
 
   void create() {
+    new_expat();
+    depth = 0;
+    open.clear();
+    current.reset();
+    pending_declarations.clear();
+    failure.reset();
+    fed = boundary = element_start = 0;
+    root_tag.clear();
+    hibernating = false;
+  }
+
+  // A fresh Expat inside the root, as if the stream had just been opened.
+  void wake() {
+    new_expat();
+    hibernating = false;
+    replaying = true;
+    depth = 0;
+    fed = root_tag.size();
+    XML_Parse(expat, root_tag.data(), static_cast<int>(root_tag.size()), XML_FALSE);
+    replaying = false;
+    boundary = fed;
+  }
+
+  void new_expat() {
     if (expat) XML_ParserFree(expat);
     expat = XML_ParserCreateNS("UTF-8", namespace_separator);
     if (!expat) throw std::bad_alloc();
@@ -76,12 +105,15 @@ struct Parser::State {
     XML_SetCommentHandler(expat, &State::on_comment);
     XML_SetProcessingInstructionHandler(expat, &State::on_processing_instruction);
     XML_SetEntityDeclHandler(expat, &State::on_entity_declaration);
-    depth = 0;
-    open.clear();
-    current.reset();
-    pending_declarations.clear();
-    failure.reset();
-    fed = boundary = element_start = 0;
+  }
+
+  static std::string start_tag(const RootOpened& root) {
+    Attributes attributes;
+    for (const auto& declaration : root.declarations) {
+      attributes.push_back({declaration.prefix.empty() ? "xmlns" : "xmlns:" + declaration.prefix, declaration.xmlns});
+    }
+    attributes.insert(attributes.end(), root.attributes.begin(), root.attributes.end());
+    return open_tag(root.prefix.empty() ? root.name : root.prefix + ":" + root.name, attributes);
   }
 
   std::size_t event_end() const {
@@ -122,6 +154,11 @@ struct Parser::State {
       return self.fail(ParseError::too_many_attributes, "too many attributes on one element");
     }
     auto qualified = split_name(name);
+    if (self.depth == 0 && self.replaying) {
+      self.pending_declarations.clear();
+      self.depth = 1;
+      return;
+    }
     if (self.depth == 0) {
       RootOpened root{qualified.local, qualified.xmlns, qualified.prefix, {}, self.pending_declarations};
       root.attributes = self.attributes_of(atts);
@@ -129,6 +166,7 @@ struct Parser::State {
       self.pending_declarations.clear();
       self.depth = 1;
       self.boundary = self.event_end();
+      self.root_tag = start_tag(root);
       self.events->push_back(std::move(root));
       return;
     }
@@ -173,7 +211,9 @@ struct Parser::State {
   static void XMLCALL on_text(void* data, const XML_Char* text, int length) {
     auto& self = *static_cast<State*>(data);
     // Text between top-level elements (whitespace keepalives, RFC 6120 §11.7) carries nothing.
-    if (self.failure || self.depth < 2) return;
+    if (self.failure) return;
+    if (self.depth == 1) self.boundary = self.event_end();
+    if (self.depth < 2) return;
     self.open.back()->add_text(std::string(text, static_cast<std::size_t>(length)));
   }
 
@@ -216,9 +256,20 @@ Parser::~Parser() = default;
 
 void Parser::reset() { state_->create(); }
 
+bool Parser::hibernate() {
+  auto& state = *state_;
+  if (state.hibernating) return true;
+  if (state.failure || state.depth != 1 || state.boundary != state.fed) return false;
+  XML_ParserFree(state.expat);
+  state.expat = nullptr;
+  state.hibernating = true;
+  return true;
+}
+
 void Parser::feed(std::string_view bytes, std::deque<ParseEvent>& events) {
   auto& state = *state_;
   if (state.failure) throw *state.failure;
+  if (state.hibernating) state.wake();
   state.events = &events;
   state.fed += bytes.size();
   auto status = XML_Parse(state.expat, bytes.data(), static_cast<int>(bytes.size()), XML_FALSE);

@@ -145,5 +145,50 @@ TEST(Parser, ResetStartsANewDocument) {
   EXPECT_TRUE(std::holds_alternative<RootOpened>(events[2]));
 }
 
+TEST(Parser, HibernatesOnlyBetweenTopLevelElements) {
+  Parser parser;
+  std::deque<ParseEvent> events;
+  parser.feed(std::string(header) + "<message><bo", events);
+  EXPECT_FALSE(parser.hibernate());  // inside an element
+  parser.feed("dy>x</body></message> ", events);
+  EXPECT_TRUE(parser.hibernate());  // whitespace after the element is consumed too
+  parser.feed("<iq", events);
+  EXPECT_FALSE(parser.hibernate());  // a start tag still arriving
+}
+
+TEST(Parser, AfterHibernationTheStreamGoesOnWithItsNamespacesAndNoSecondHeader) {
+  Parser parser;
+  std::deque<ParseEvent> events;
+  parser.feed(std::string(header) + "<presence/>", events);
+  ASSERT_TRUE(parser.hibernate());
+  parser.feed("<message to='a@b'><body>hi</body></message><stream:error/>", events);
+  ASSERT_TRUE(parser.hibernate());
+  parser.feed("</stream:stream>", events);
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_TRUE(std::holds_alternative<RootOpened>(events[0]));
+  const auto& message = std::get<Element>(events[2]);
+  EXPECT_EQ(message.name(), "message");
+  EXPECT_EQ(message.xmlns(), "jabber:client");
+  EXPECT_EQ(message.child("body", "jabber:client")->text(), "hi");
+  const auto& error = std::get<Element>(events[3]);
+  EXPECT_TRUE(error.is("error", "http://etherx.jabber.org/streams"));
+  EXPECT_TRUE(std::holds_alternative<RootClosed>(events[4]));
+}
+
+TEST(Parser, LimitsStillApplyAfterHibernation) {
+  ParserLimits limits;
+  limits.max_element_bytes = 64;
+  Parser parser(limits);
+  std::deque<ParseEvent> events;
+  parser.feed(std::string(header) + "<a/>", events);
+  ASSERT_TRUE(parser.hibernate());
+  try {
+    parser.feed("<message><body>" + std::string(100, 'x'), events);
+    FAIL() << "no failure";
+  } catch (const ParseFailure& failure) {
+    EXPECT_EQ(failure.error(), ParseError::too_large);
+  }
+}
+
 }  // namespace
 }  // namespace tern::xml
