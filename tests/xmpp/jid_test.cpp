@@ -2,6 +2,7 @@
 #include "xmpp/jid.hpp"
 
 #include <gtest/gtest.h>
+#include <stringprep.h>
 
 #include <ostream>
 #include <string>
@@ -288,6 +289,30 @@ TEST(Jid, HashesEqualJidsEqually) {
   const std::unordered_set<Jid> set{*a};
   EXPECT_TRUE(set.contains(*b));
   EXPECT_FALSE(set.contains(a->bare()));
+}
+
+// The printable-ASCII shortcut must answer exactly as libidn does: compared over every pair of
+// printable ASCII characters around a letter.
+std::optional<std::string> libidn_prepare(const std::string& text, const Stringprep_profile* profile) {
+  std::string buffer = text;
+  buffer.resize(1024, '\0');
+  if (stringprep(buffer.data(), buffer.size(), Stringprep_profile_flags(STRINGPREP_NO_UNASSIGNED), profile) !=
+      STRINGPREP_OK) {
+    return std::nullopt;
+  }
+  buffer.resize(buffer.find('\0'));
+  if (buffer.empty()) return std::nullopt;
+  return buffer;
+}
+
+TEST(Jid, PrintableAsciiIsPreparedExactlyAsLibidnPreparesIt) {
+  for (char first = 0x20; first < 0x7F; ++first) {
+    for (char last = 0x20; last < 0x7F; ++last) {
+      std::string text{first, 'Q', last};
+      EXPECT_EQ(nodeprep(text), libidn_prepare(text, stringprep_xmpp_nodeprep)) << text;
+      EXPECT_EQ(resourceprep(text), libidn_prepare(text, stringprep_xmpp_resourceprep)) << text;
+    }
+  }
 }
 
 }  // namespace
