@@ -119,13 +119,25 @@ MysqlConnection::~MysqlConnection() = default;
 
 bool MysqlConnection::is_usable() const { return !broken_; }
 
+sql::PreparedStatement& MysqlConnection::prepared(std::string_view text) {
+  constexpr std::size_t max_cached_statements = 256;
+  std::string key(text);
+  if (auto found = statements_.find(key); found != statements_.end()) {
+    found->second->clearParameters();
+    return *found->second;
+  }
+  if (statements_.size() >= max_cached_statements) statements_.clear();
+  auto& statement = statements_[key];
+  statement.reset(connection_->prepareStatement(sql::SQLString(text.data(), text.size())));
+  return *statement;
+}
+
 std::vector<Row> MysqlConnection::query(std::string_view text, const std::vector<Value>& parameters) {
   std::vector<Row> rows;
   guarded("query", [&] {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        connection_->prepareStatement(sql::SQLString(text.data(), text.size())));
-    bind(*statement, parameters);
-    std::unique_ptr<sql::ResultSet> results(statement->executeQuery());
+    auto& statement = prepared(text);
+    bind(statement, parameters);
+    std::unique_ptr<sql::ResultSet> results(statement.executeQuery());
     auto* metadata = results->getMetaData();
     unsigned columns = metadata->getColumnCount();
     while (results->next()) {
@@ -152,10 +164,9 @@ std::vector<Row> MysqlConnection::query(std::string_view text, const std::vector
 std::int64_t MysqlConnection::execute(std::string_view text, const std::vector<Value>& parameters) {
   std::int64_t changed = 0;
   guarded("statement", [&] {
-    std::unique_ptr<sql::PreparedStatement> statement(
-        connection_->prepareStatement(sql::SQLString(text.data(), text.size())));
-    bind(*statement, parameters);
-    changed = statement->executeUpdate();
+    auto& statement = prepared(text);
+    bind(statement, parameters);
+    changed = statement.executeUpdate();
   });
   return changed;
 }

@@ -3,11 +3,13 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 #include "storage/connection.hpp"
 
 namespace sql {
 class Connection;
+class PreparedStatement;
 }
 
 namespace tern::storage {
@@ -38,7 +40,12 @@ public:
 private:
   template <typename F>
   void guarded(const std::string& context, F f);
+  // The server-side prepared statement for this SQL, parameters cleared, prepared once per
+  // connection: the stores use a fixed set of statements.
+  sql::PreparedStatement& prepared(std::string_view text);
+
   std::unique_ptr<sql::Connection> connection_;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;  // before connection_ goes
   bool broken_ = false;  // the server went away under a statement
 };
 

@@ -8,39 +8,18 @@
 namespace tern::storage {
 namespace {
 
-struct Statement {
-  sqlite3_stmt* handle = nullptr;
-  ~Statement() { sqlite3_finalize(handle); }
-};
+constexpr std::size_t max_cached_statements = 256;
 
 [[noreturn]] void fail(sqlite3* db, std::string_view context) {
   throw DatabaseError(std::string(context) + ": " + sqlite3_errmsg(db));
 }
 
-void prepare(sqlite3* db, std::string_view sql, const std::vector<Value>& parameters,
-             Statement& statement) {
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &statement.handle,
-                         nullptr) != SQLITE_OK) {
-    fail(db, "preparing SQL");
-  }
-  for (std::size_t i = 0; i < parameters.size(); ++i) {
-    int index = static_cast<int>(i + 1);
-    int rc = std::visit(
-        [&](const auto& value) {
-          using T = std::decay_t<decltype(value)>;
-          if constexpr (std::is_same_v<T, std::monostate>) {
-            return sqlite3_bind_null(statement.handle, index);
-          } else if constexpr (std::is_same_v<T, std::int64_t>) {
-            return sqlite3_bind_int64(statement.handle, index, value);
-          } else {
-            return sqlite3_bind_text(statement.handle, index, value.data(),
-                                     static_cast<int>(value.size()), SQLITE_TRANSIENT);
-          }
-        },
-        parameters[i]);
-    if (rc != SQLITE_OK) fail(db, "binding a parameter");
-  }
-}
+// Resets the statement when the call is done with it: a read statement left stepping would hold
+// its read transaction (and, in WAL mode, the checkpoint) open.
+struct InUse {
+  sqlite3_stmt* handle;
+  ~InUse() { sqlite3_reset(handle); }
+};
 
 }  // namespace
 
@@ -59,12 +38,52 @@ SqliteConnection::SqliteConnection(const std::filesystem::path& path) {
   execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
 }
 
-SqliteConnection::~SqliteConnection() { sqlite3_close(db_); }
+SqliteConnection::~SqliteConnection() {
+  for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* SqliteConnection::prepared(std::string_view sql, const std::vector<Value>& parameters) {
+  std::string key(sql);
+  auto found = statements_.find(key);
+  sqlite3_stmt* statement = nullptr;
+  if (found != statements_.end()) {
+    statement = found->second;
+    sqlite3_clear_bindings(statement);
+  } else {
+    if (statements_.size() >= max_cached_statements) {
+      for (auto& [text, cached] : statements_) sqlite3_finalize(cached);
+      statements_.clear();
+    }
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
+                           nullptr) != SQLITE_OK) {
+      fail(db_, "preparing SQL");
+    }
+    statements_.emplace(std::move(key), statement);
+  }
+  for (std::size_t i = 0; i < parameters.size(); ++i) {
+    int index = static_cast<int>(i + 1);
+    int rc = std::visit(
+        [&](const auto& value) {
+          using T = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<T, std::monostate>) {
+            return sqlite3_bind_null(statement, index);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            return sqlite3_bind_int64(statement, index, value);
+          } else {
+            return sqlite3_bind_text(statement, index, value.data(), static_cast<int>(value.size()),
+                                     SQLITE_TRANSIENT);
+          }
+        },
+        parameters[i]);
+    if (rc != SQLITE_OK) fail(db_, "binding a parameter");
+  }
+  return statement;
+}
 
 std::vector<Row> SqliteConnection::query(std::string_view sql,
                                          const std::vector<Value>& parameters) {
-  Statement statement;
-  prepare(db_, sql, parameters, statement);
+  InUse statement{prepared(sql, parameters)};
   std::vector<Row> rows;
   while (true) {
     int rc = sqlite3_step(statement.handle);
@@ -90,8 +109,7 @@ std::vector<Row> SqliteConnection::query(std::string_view sql,
 }
 
 std::int64_t SqliteConnection::execute(std::string_view sql, const std::vector<Value>& parameters) {
-  Statement statement;
-  prepare(db_, sql, parameters, statement);
+  InUse statement{prepared(sql, parameters)};
   int rc;
   while ((rc = sqlite3_step(statement.handle)) == SQLITE_ROW) {
   }

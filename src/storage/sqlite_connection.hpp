@@ -3,10 +3,13 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "storage/connection.hpp"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace tern::storage {
 
@@ -24,7 +27,12 @@ public:
   void rollback() override;
 
 private:
+  // A prepared statement for this SQL, reset and bound, from the cache: the stores use a fixed
+  // set of statements, and compiling them again for every call was most of SQLite's work.
+  sqlite3_stmt* prepared(std::string_view sql, const std::vector<Value>& parameters);
+
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
 }  // namespace tern::storage
