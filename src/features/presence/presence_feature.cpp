@@ -23,7 +23,8 @@ void PresenceFeature::install(xmpp::Registrar& registrar) {
 // §4.2.2 (initial), §4.4.2 (subsequent), §4.5.2 (unavailable).
 boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::AvailabilityChange& change) {
   const auto& user = change.resource;
-  to_own_resources(change);
+  auto order = change.kind == Kind::became_available ? available_order_of(user) : 0;
+  to_own_resources(change, order);
   auto roster = co_await roster_.load(user.bare());
   std::vector<xmpp::Jid> subscribers;
   for (const auto& item : roster.items) {
@@ -32,7 +33,17 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
     xml::Element copy = change.presence;
     copy.set_attribute("from", user.full());
     copy.set_attribute("to", item.contact.full());
-    co_await router_.route(std::move(copy));
+    if (order == 0 || !is_local_account(item.contact)) {
+      co_await router_.route(std::move(copy));
+      continue;
+    }
+    // Initial presence to a local contact: only to the resources that were available first;
+    // those that come later learn it from the directory (below, on their side).
+    for (const auto& resource : registry_.resources(item.contact)) {
+      if (!resource.priority || resource.available_order >= order) continue;
+      xml::Element delivered = copy;
+      co_await router_.route_to_resource(std::move(delivered), resource.jid);
+    }
   }
   if (change.kind == Kind::became_unavailable) {
     // §4.6.3: those who got directed presence learn that it ended (subscribers already did).
@@ -48,11 +59,12 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
   if (change.kind != Kind::became_available) co_return;
   // §4.2.2 / §4.3.1: learn the presence of each contact the user is subscribed to. Local
   // contacts are answered from the directory at once; others would get a probe from the bare JID.
+  const std::uint64_t available_before = order == 0 ? UINT64_MAX : order;
   for (const auto& item : roster.items) {
     if (!item.state.to) continue;
     if (router_.serves(item.contact.domainpart())) {
-      if (item.contact.has_localpart() && item.contact.is_bare()) {
-        co_await xmpp::send_current_presence(router_, registry_, item.contact, user);
+      if (is_local_account(item.contact)) {
+        co_await xmpp::send_current_presence(router_, registry_, item.contact, user, available_before);
       }
       continue;
     }
@@ -64,10 +76,21 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
   }
 }
 
+bool PresenceFeature::is_local_account(const xmpp::Jid& contact) const {
+  return contact.has_localpart() && contact.is_bare() && router_.serves(contact.domainpart());
+}
+
+std::uint64_t PresenceFeature::available_order_of(const xmpp::Jid& resource) const {
+  for (const auto& bound : registry_.resources(resource.bare())) {
+    if (bound.jid == resource) return bound.available_order;
+  }
+  return 0;
+}
+
 // §4.2.2 / §4.4.2 / §4.5.2: the user's other available resources see the change, the resource
 // itself gets its available presence echoed, and a resource that just became available gets the
-// presence of the others.
-void PresenceFeature::to_own_resources(const xmpp::AvailabilityChange& change) {
+// presence of the others (initial presence: each pair once, by availability order).
+void PresenceFeature::to_own_resources(const xmpp::AvailabilityChange& change, std::uint64_t order) {
   auto resources = registry_.resources(change.resource.bare());
   std::shared_ptr<xmpp::SessionLink> self;
   for (const auto& resource : resources) {
@@ -75,7 +98,7 @@ void PresenceFeature::to_own_resources(const xmpp::AvailabilityChange& change) {
       self = resource.session;
       continue;
     }
-    if (!resource.priority) continue;
+    if (!resource.priority || (order != 0 && resource.available_order >= order)) continue;
     auto copy = std::make_shared<xml::Element>(change.presence);
     copy->set_attribute("to", resource.jid.full());
     resource.session->deliver(std::move(copy));
@@ -87,6 +110,7 @@ void PresenceFeature::to_own_resources(const xmpp::AvailabilityChange& change) {
   if (change.kind != Kind::became_available) return;
   for (const auto& resource : resources) {
     if (resource.jid == change.resource || !resource.priority || !resource.presence) continue;
+    if (order != 0 && resource.available_order >= order) continue;
     auto copy = std::make_shared<xml::Element>(*resource.presence);
     copy->set_attribute("from", resource.jid.full());
     copy->set_attribute("to", change.resource.full());

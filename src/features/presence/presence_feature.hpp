@@ -23,7 +23,9 @@ private:
   boost::asio::awaitable<void> broadcast(const xmpp::AvailabilityChange& change);
   boost::asio::awaitable<xmpp::Handled> directed(xml::Element& presence);
   boost::asio::awaitable<xmpp::Handled> probe(xml::Element& presence);
-  void to_own_resources(const xmpp::AvailabilityChange& change);
+  void to_own_resources(const xmpp::AvailabilityChange& change, std::uint64_t order);
+  bool is_local_account(const xmpp::Jid& contact) const;
+  std::uint64_t available_order_of(const xmpp::Jid& resource) const;
 
   roster::RosterStore& roster_;
   last::LastActivityStore& last_;

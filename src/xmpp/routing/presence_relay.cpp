@@ -6,10 +6,11 @@
 namespace tern::xmpp {
 
 boost::asio::awaitable<std::size_t> send_current_presence(Router& router, const SessionRegistry& registry,
-                                                          Jid account, Jid recipient) {
+                                                          Jid account, Jid recipient,
+                                                          std::uint64_t available_before) {
   std::size_t sent = 0;
   for (const auto& resource : registry.resources(account)) {
-    if (!resource.priority || !resource.presence) continue;
+    if (!resource.priority || !resource.presence || resource.available_order >= available_before) continue;
     xml::Element presence = *resource.presence;
     presence.set_attribute("from", resource.jid.full());
     presence.set_attribute("to", recipient.full());

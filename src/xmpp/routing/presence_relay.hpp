@@ -10,9 +10,11 @@
 
 namespace tern::xmpp {
 
-// Returns the number of available resources whose presence was sent.
+// Returns the number of available resources whose presence was sent. With available_before, only
+// resources that became available before that order (BoundResource::available_order).
 boost::asio::awaitable<std::size_t> send_current_presence(Router& router, const SessionRegistry& registry,
-                                                          Jid account, Jid recipient);
+                                                          Jid account, Jid recipient,
+                                                          std::uint64_t available_before = UINT64_MAX);
 boost::asio::awaitable<void> send_unavailable_presence(Router& router, const SessionRegistry& registry,
                                                        Jid account, Jid recipient);
 

@@ -107,6 +107,10 @@ asio::awaitable<void> Router::route(xml::Element stanza) {
   }
 }
 
+asio::awaitable<void> Router::route_to_resource(xml::Element stanza, Jid resource) {
+  co_await to_full(std::move(stanza), resource);
+}
+
 asio::awaitable<void> Router::to_server(xml::Element stanza, const Jid& from, const Jid& to) {
   // RFC 6120 §10.5.1: the server handles stanzas for its domain itself. Only IQ requests need an
   // answer, and results or errors may answer the server's own requests; messages and presence to

@@ -26,6 +26,9 @@ public:
   // `stanza` carries the sender's full JID in 'from' (stamped by its session) and a valid 'to'
   // (or none: an IQ or message for the sender's own account, RFC 6120 §10.3).
   boost::asio::awaitable<void> route(xml::Element stanza);
+  // Routes as if the stanza were addressed to this full JID, leaving its 'to' as it is: a
+  // presence broadcast to a contact's bare JID delivered to some of its resources only.
+  boost::asio::awaitable<void> route_to_resource(xml::Element stanza, Jid resource);
   // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
   void bounce(const xml::Element& stanza, const StanzaError& error);
   // Sends an IQ get/set from the server (its 'from' and 'to' set by the caller; the id is

@@ -30,10 +30,11 @@ std::shared_ptr<SessionLink> SessionRegistry::bind(const Jid& full,
       resource.priority.reset();
       resource.presence.reset();
       resource.interested = false;
+      resource.available_order = 0;
       return replaced;
     }
   }
-  resources.push_back({full, session, std::nullopt, nullptr, false});
+  resources.push_back({full, session, std::nullopt, nullptr, false, 0});
   return nullptr;
 }
 
@@ -54,6 +55,8 @@ void SessionRegistry::set_presence(const Jid& full, const SessionLink* session,
   if (account == accounts_.end()) return;
   for (auto& resource : account->second) {
     if (resource.jid == full && resource.session.get() == session) {
+      if (!priority) resource.available_order = 0;
+      else if (!resource.priority) resource.available_order = ++availability_count_;
       resource.priority = priority;
       resource.presence = priority ? std::move(presence) : nullptr;
     }

@@ -4,6 +4,7 @@
 // Lookups and updates are short and never suspend, so one mutex guards the maps; the sessions
 // themselves are only touched on their own strands (deliver() and terminate() post there).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +32,10 @@ struct BoundResource {
   std::optional<int> priority;  // set while the resource is available (RFC 6121 §4.7.2.3)
   xml::SharedElement presence;  // its last available presence, while available
   bool interested = false;      // it requested the roster (RFC 6121 §2.1.6: gets roster pushes)
+  // When it became available, in the order of all resources' becoming available (0 while
+  // unavailable). Of two resources coming online at once, the later one learns the earlier one's
+  // presence and the earlier one's broadcast skips it: each gets the other's presence once.
+  std::uint64_t available_order = 0;
 };
 
 class SessionRegistry {
@@ -61,6 +66,7 @@ private:
   std::unordered_set<std::shared_ptr<SessionLink>> connected_;
   bool shutting_down_ = false;
   std::unordered_map<Jid, std::vector<BoundResource>> accounts_;  // by bare JID
+  std::uint64_t availability_count_ = 0;
 };
 
 }  // namespace tern::xmpp
