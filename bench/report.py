@@ -1,0 +1,92 @@
+"""The markdown report: for each workload metric, each server's median and min–max over the
+repetitions, and the ratio of the other servers' medians to Tern's."""
+import statistics
+
+REFERENCE = "tern"
+
+
+def number(value):
+    """Three significant digits, without exponent notation for the sizes met here."""
+    if value == 0:
+        return "0"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def values_of(results, server, workload, metric):
+    """The metric's values from the runs of WORKLOAD on SERVER that went well."""
+    values = [metric.value(r["result"]) for r in results
+              if r["server"] == server and r["workload"] == workload.name
+              and not r.get("problem") and not r.get("skipped")]
+    return [value for value in values if value is not None]
+
+
+def cell(values, runs):
+    if not values:
+        return "failed" if runs else "n/a"
+    text = number(statistics.median(values))
+    if len(values) > 1:
+        text += f" ({number(min(values))}–{number(max(values))})"
+    if len(values) < runs:
+        text += f" [{len(values)} of {runs} runs]"
+    return text
+
+
+def ratio(values, reference):
+    if not values or not reference or statistics.median(reference) == 0:
+        return "–"
+    return f"{statistics.median(values) / statistics.median(reference):.2f}"
+
+
+def metric_label(metric):
+    notes = [metric.unit] if metric.unit else []
+    if metric.lower_is_better is not None:
+        notes.append(f"{'lower' if metric.lower_is_better else 'higher'} is better")
+    return f"{metric.label} ({', '.join(notes)})" if notes else metric.label
+
+
+def markdown_table(results, workloads, servers):
+    others = [server for server in servers if server != REFERENCE]
+    header = ["Workload", "Metric", *servers]
+    if REFERENCE in servers:
+        header += [f"{server}/{REFERENCE}" for server in others]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for workload in workloads:
+        for metric in workload.metrics:
+            runs = {server: sum(1 for r in results if r["server"] == server
+                                and r["workload"] == workload.name and not r.get("skipped"))
+                    for server in servers}
+            values = {server: values_of(results, server, workload, metric) for server in servers}
+            row = [workload.title, metric_label(metric)]
+            row += [cell(values[server], runs[server]) for server in servers]
+            if REFERENCE in servers:
+                row += [ratio(values[server], values[REFERENCE]) for server in others]
+            lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def problems(results):
+    """One line for each run that failed or counted errors, for the notes under the table."""
+    notes = []
+    for r in results:
+        where = f"{r['server']} {r['workload']} #{r['repetition']}"
+        if r.get("skipped"):
+            continue
+        if r.get("problem"):
+            notes.append(f"- {where}: {r['problem']}: {r.get('stderr_tail', '').strip()[-300:]}")
+        elif r.get("result", {}).get("errors"):
+            notes.append(f"- {where}: {r['result']['errors']} errors reported by the load generator")
+        # Other processes kept a tenth of a core busy or more: the numbers may suffer.
+        if r.get("seconds") and r.get("other_cpu_s", 0) > 0.1 * r["seconds"]:
+            notes.append(f"- {where}: other processes used {r['other_cpu_s']} s of CPU "
+                         f"during its {r['seconds']} s")
+    return notes
+
+
+def markdown_report(results, workloads, servers, preamble):
+    text = preamble + "\n\n" + markdown_table(results, workloads, servers) + "\n"
+    notes = problems(results)
+    if notes:
+        text += "\nProblems:\n" + "\n".join(notes) + "\n"
+    return text
