@@ -11,12 +11,14 @@ asio::awaitable<Report> run_idle(BenchContext& context) {
   const auto& options = context.options;
   auto before = read_server_usage(options.server_pid);
   std::vector<Session> sessions(static_cast<std::size_t>(options.sessions));
-  long dropped = 0;
+  // Counted by the readers, which can end after this coroutine (when the sessions are closed).
+  auto dropped = std::make_shared<long>(0);
   LoginSteps steps;
   double login_started = now_seconds();
   auto log_in_one = [&](int index) -> asio::awaitable<void> {
     auto session = co_await log_in(context, index, steps);
-    start_reading(context.io, session.connection, [](const xml::Element&) {}, [&dropped](const std::string&) { ++dropped; });
+    auto on_end = [dropped](const std::string&) { ++*dropped; };
+    start_reading(context.io, session.connection, [](const xml::Element&) {}, on_end);
     sessions[static_cast<std::size_t>(index - 1)] = std::move(session);
   };
   std::function<asio::awaitable<void>(int)> task = log_in_one;
@@ -28,7 +30,7 @@ asio::awaitable<Report> run_idle(BenchContext& context) {
   co_await sleep_for(std::chrono::seconds(2));
   auto after = read_server_usage(options.server_pid);
   co_await sleep_for(std::chrono::milliseconds(static_cast<long>(options.duration_s * 1000)));
-  long online = options.sessions - failures - dropped;
+  long online = options.sessions - failures - *dropped;
 
   Report report;
   report.add("workload", std::string("idle"));
@@ -41,7 +43,7 @@ asio::awaitable<Report> run_idle(BenchContext& context) {
     report.add("rss_per_session_kib", static_cast<double>(after->rss_kib - before->rss_kib) / static_cast<double>(online));
     report.add("pss_per_session_kib", static_cast<double>(after->pss_kib - before->pss_kib) / static_cast<double>(online));
   }
-  report.add("errors", static_cast<long>(failures + dropped));
+  report.add("errors", static_cast<long>(failures) + *dropped);
   for (auto& session : sessions) {
     if (session.connection) session.connection->close_now();
   }
