@@ -1,8 +1,5 @@
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "concurrency.hpp"
-#include "server_usage.hpp"
+#include "message_load.hpp"
 #include "stanza_reader.hpp"
 #include "workloads.hpp"
 
@@ -14,75 +11,51 @@ namespace {
 // a sender in this process and its latency is measured on one clock.
 class ChatRun : public std::enable_shared_from_this<ChatRun> {
 public:
-  explicit ChatRun(BenchContext& context) : context_(context), options_(context.options) {}
+  explicit ChatRun(BenchContext& context) : context_(context), options_(context.options), load_(options_) {}
 
   asio::awaitable<Report> run() {
-    int accounts = options_.pairs * 2;
-    sessions_.resize(static_cast<std::size_t>(accounts));
     LoginSteps steps;
     steps.roster = false;
-    auto log_in_one = [&](int index) -> asio::awaitable<void> {
-      sessions_[static_cast<std::size_t>(index - 1)] = co_await log_in(context_, index, steps);
-    };
-    std::function<asio::awaitable<void>(int)> task = log_in_one;
-    int failures = co_await run_concurrently(context_.io, 1, accounts, options_.concurrency, task);
-    if (failures > 0) throw SessionFailure(std::to_string(failures) + " sessions could not log in");
-    for (int i = 0; i < accounts; ++i) {
+    sessions_ = co_await log_in_all(context_, options_.pairs * 2, steps);
+    for (std::size_t i = 0; i < sessions_.size(); ++i) {
       // The readers outlive run(): they hold the run.
       auto on_stanza = [self = shared_from_this(), i](const xml::Element& stanza) { self->received(i, stanza); };
       auto on_end = [self = shared_from_this()](const std::string& why) {
-        if (self->sending_ && ++self->errors_ <= 5) log_line("a session ended: " + why);
+        if (self->load_.sending() && ++self->errors_ <= 5) log_line("a session ended: " + why);
       };
-      start_reading(context_.io, sessions_[static_cast<std::size_t>(i)].connection, on_stanza, on_end);
+      start_reading(context_.io, sessions_[i].connection, on_stanza, on_end);
     }
     log_line(std::to_string(options_.pairs) + " pairs online");
 
-    double started = now_seconds();
-    measure_from_ = started + options_.warmup_s;
-    measure_until_ = measure_from_ + options_.duration_s;
-    if (options_.rate <= 0) {
-      for (int i = 0; i < accounts; ++i) {
+    std::function<void()> send_next = [this] {
+      send_from(next_sender_);
+      next_sender_ = (next_sender_ + 1) % sessions_.size();
+    };
+    std::function<void()> fill_windows = [this] {
+      for (std::size_t i = 0; i < sessions_.size(); ++i) {
         for (int k = 0; k < options_.window; ++k) send_from(i);
       }
-      co_await sleep_for(std::chrono::milliseconds(static_cast<long>(options_.warmup_s * 1000)));
-      MeasuredInterval interval(options_.server_pid);
-      co_await sleep_for(std::chrono::milliseconds(static_cast<long>(options_.duration_s * 1000)));
-      interval.stop();
-      co_return finish(interval);
-    }
-    co_await pace(started, measure_from_);
-    MeasuredInterval interval(options_.server_pid);
-    co_await pace(started, measure_until_);
-    interval.stop();
-    co_return finish(interval);
+    };
+    co_await load_.run(context_.io, std::move(send_next), std::move(fill_windows));
+
+    Report report;
+    report.add("workload", std::string("chat"));
+    report.add("pairs", static_cast<long>(options_.pairs));
+    load_.add_results(report, "delivered", "messages_per_s", "cpu_per_message_us");
+    report.add("errors", errors_);
+    for (auto& session : sessions_) session.connection->close_now();
+    co_return report;
   }
 
 private:
-  // Sends at options.rate in total, round-robin over the senders, until `until`.
-  asio::awaitable<void> pace(double started, double until) {
-    asio::steady_timer tick(context_.io);
-    while (now_seconds() < until) {
-      auto due = static_cast<long>(options_.rate * (now_seconds() - started));
-      while (paced_ < due) {
-        send_from(next_sender_);
-        next_sender_ = (next_sender_ + 1) % static_cast<int>(sessions_.size());
-        ++paced_;
-      }
-      tick.expires_after(std::chrono::milliseconds(1));
-      co_await tick.async_wait(asio::use_awaitable);
-    }
-  }
-
-  void send_from(int sender) {
-    auto& session = sessions_[static_cast<std::size_t>(sender)];
-    const auto& peer = sessions_[static_cast<std::size_t>(sender ^ 1)];
-    auto sent_at = std::chrono::steady_clock::now().time_since_epoch().count();
+  void send_from(std::size_t sender) {
+    const auto& peer = sessions_[sender ^ 1];
     std::string stanza = "<message to='" + peer.jid + "' type='chat' id='m" + std::to_string(++sequence_) +
-                         "'><body>" + std::to_string(sent_at) + "</body></message>";
-    session.connection->send(stanza);
+                         "'><body>" + std::to_string(send_time()) + "</body></message>";
+    sessions_[sender].connection->send(stanza);
   }
 
-  void received(int receiver, const xml::Element& stanza) {
+  void received(std::size_t receiver, const xml::Element& stanza) {
     if (stanza.name() != "message") return;
     if (stanza.attribute_or("type") == "error") {
       if (++errors_ <= 5) log_line("message error: " + error_condition(stanza));
@@ -90,47 +63,18 @@ private:
     }
     const auto* body = stanza.child("body");
     if (!body) return;
-    auto now = std::chrono::steady_clock::now();
-    double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
-    if (now_s >= measure_from_ && now_s < measure_until_) {
-      auto sent_at = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(std::stoll(body->text())));
-      latencies_ms_.push_back(std::chrono::duration<double, std::milli>(now - sent_at).count());
-    }
+    load_.delivered(std::stoll(body->text()));
     // Saturation: the delivery frees a place in the sender's window.
-    if (options_.rate <= 0 && sending_) send_from(receiver ^ 1);
-  }
-
-  Report finish(const MeasuredInterval& interval) {
-    sending_ = false;
-    Report report;
-    report.add("workload", std::string("chat"));
-    report.add("pairs", static_cast<long>(options_.pairs));
-    report.add("rate", options_.rate);
-    if (options_.rate <= 0) report.add("window", static_cast<long>(options_.window));
-    auto delivered = static_cast<long>(latencies_ms_.size());
-    report.add("delivered", delivered);
-    report.add("messages_per_s", static_cast<double>(delivered) / interval.seconds());
-    if (auto cpu = interval.server_cpu_seconds(); cpu && delivered > 0) {
-      report.add("server_cpu_s", *cpu);
-      report.add("cpu_per_message_us", *cpu * 1e6 / static_cast<double>(delivered));
-    }
-    report.add("latency_p50_ms", percentile(latencies_ms_, 50));
-    report.add("latency_p99_ms", percentile(latencies_ms_, 99));
-    report.add("errors", errors_);
-    for (auto& session : sessions_) session.connection->close_now();
-    return report;
+    if (load_.saturating() && load_.sending()) send_from(receiver ^ 1);
   }
 
   BenchContext& context_;
   const Options& options_;
+  MessageLoad load_;
   std::vector<Session> sessions_;
-  double measure_from_ = 0, measure_until_ = 0;
-  bool sending_ = true;
   long sequence_ = 0;
-  long paced_ = 0;
-  int next_sender_ = 0;
+  std::size_t next_sender_ = 0;
   long errors_ = 0;
-  std::vector<double> latencies_ms_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include "concurrency.hpp"
 #include "xml/serializer.hpp"
 #include "xmpp/negotiation/base64.hpp"
 
@@ -195,6 +196,17 @@ asio::awaitable<Session> log_in(BenchContext& context, int index, LoginSteps ste
   }
   connection.disarm_deadline();
   co_return session;
+}
+
+asio::awaitable<std::vector<Session>> log_in_all(BenchContext& context, int count, LoginSteps steps) {
+  std::vector<Session> sessions(static_cast<std::size_t>(count));
+  auto log_in_one = [&](int index) -> asio::awaitable<void> {
+    sessions[static_cast<std::size_t>(index - 1)] = co_await log_in(context, index, steps);
+  };
+  std::function<asio::awaitable<void>(int)> task = log_in_one;
+  int failures = co_await run_concurrently(context.io, 1, count, context.options.concurrency, task);
+  if (failures > 0) throw SessionFailure(std::to_string(failures) + " sessions could not log in");
+  co_return sessions;
 }
 
 }  // namespace tern::bench

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "client_connection.hpp"
 #include "options.hpp"
@@ -39,6 +40,10 @@ struct Session {
 
 // Throws SessionFailure (also when the whole login takes longer than options.step_timeout()).
 asio::awaitable<Session> log_in(BenchContext& context, int index, LoginSteps steps);
+
+// Logs in accounts 1 .. count, options.concurrency at a time; throws SessionFailure saying how
+// many could not.
+asio::awaitable<std::vector<Session>> log_in_all(BenchContext& context, int count, LoginSteps steps);
 
 // Skips other stanzas until the result (or error) of the IQ with this id; an error is a
 // SessionFailure naming its condition.

@@ -1,8 +1,5 @@
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include "concurrency.hpp"
-#include "server_usage.hpp"
+#include "message_load.hpp"
 #include "stanza_reader.hpp"
 #include "workloads.hpp"
 
@@ -26,26 +23,20 @@ bool has_status(const xml::Element& presence, std::string_view code) {
 // measured against the sender's clock in this process.
 class MucRun : public std::enable_shared_from_this<MucRun> {
 public:
-  explicit MucRun(BenchContext& context) : context_(context), options_(context.options) {}
+  explicit MucRun(BenchContext& context) : context_(context), options_(context.options), load_(options_) {}
 
   asio::awaitable<Report> run() {
     int accounts = options_.rooms * options_.occupants;
-    sessions_.resize(static_cast<std::size_t>(accounts));
     next_speaker_.assign(static_cast<std::size_t>(options_.rooms), 0);
     LoginSteps steps;
     steps.roster = false;
-    auto log_in_one = [&](int index) -> asio::awaitable<void> {
-      sessions_[static_cast<std::size_t>(index - 1)] = co_await log_in(context_, index, steps);
-    };
-    std::function<asio::awaitable<void>(int)> log_in_task = log_in_one;
-    int failures = co_await run_concurrently(context_.io, 1, accounts, options_.concurrency, log_in_task);
-    if (failures > 0) throw SessionFailure(std::to_string(failures) + " sessions could not log in");
+    sessions_ = co_await log_in_all(context_, accounts, steps);
 
     // The first occupant creates the room (and accepts the default configuration), then the
     // others join.
     auto create_one = [&](int room) -> asio::awaitable<void> { co_await join(room * options_.occupants, true); };
     std::function<asio::awaitable<void>(int)> create_task = create_one;
-    failures = co_await run_concurrently(context_.io, 0, options_.rooms - 1, options_.concurrency, create_task);
+    int failures = co_await run_concurrently(context_.io, 0, options_.rooms - 1, options_.concurrency, create_task);
     auto join_one = [&](int occupant) -> asio::awaitable<void> {
       if (occupant % options_.occupants != 0) co_await join(occupant, false);
     };
@@ -54,24 +45,25 @@ public:
     if (failures > 0) throw SessionFailure(std::to_string(failures) + " occupants could not join");
     log_line(std::to_string(options_.rooms) + " rooms of " + std::to_string(options_.occupants) + " occupants");
 
-    double started = now_seconds();
-    measure_from_ = started + options_.warmup_s;
-    measure_until_ = measure_from_ + options_.duration_s;
-    if (options_.rate <= 0) {
+    std::function<void()> send_next = [this] {
+      speak_in(next_room_);
+      next_room_ = (next_room_ + 1) % options_.rooms;
+    };
+    std::function<void()> fill_windows = [this] {
       for (int room = 0; room < options_.rooms; ++room) {
         for (int k = 0; k < options_.window; ++k) speak_in(room);
       }
-      co_await sleep_for(std::chrono::milliseconds(static_cast<long>(options_.warmup_s * 1000)));
-      MeasuredInterval interval(options_.server_pid);
-      co_await sleep_for(std::chrono::milliseconds(static_cast<long>(options_.duration_s * 1000)));
-      interval.stop();
-      co_return finish(interval);
-    }
-    co_await pace(started, measure_from_);
-    MeasuredInterval interval(options_.server_pid);
-    co_await pace(started, measure_until_);
-    interval.stop();
-    co_return finish(interval);
+    };
+    co_await load_.run(context_.io, std::move(send_next), std::move(fill_windows));
+
+    Report report;
+    report.add("workload", std::string("muc"));
+    report.add("rooms", static_cast<long>(options_.rooms));
+    report.add("occupants", static_cast<long>(options_.occupants));
+    load_.add_results(report, "deliveries", "deliveries_per_s", "cpu_per_delivery_us");
+    report.add("errors", errors_);
+    for (auto& session : sessions_) session.connection->close_now();
+    co_return report;
   }
 
 private:
@@ -102,23 +94,9 @@ private:
     connection.disarm_deadline();
     auto on_stanza = [self = shared_from_this(), occupant](const xml::Element& stanza) { self->received(occupant, stanza); };
     auto on_end = [self = shared_from_this()](const std::string& why) {
-      if (self->sending_ && ++self->errors_ <= 5) log_line("a session ended: " + why);
+      if (self->load_.sending() && ++self->errors_ <= 5) log_line("a session ended: " + why);
     };
     start_reading(context_.io, sessions_[static_cast<std::size_t>(occupant)].connection, on_stanza, on_end);
-  }
-
-  asio::awaitable<void> pace(double started, double until) {
-    asio::steady_timer tick(context_.io);
-    while (now_seconds() < until) {
-      auto due = static_cast<long>(options_.rate * (now_seconds() - started));
-      while (paced_ < due) {
-        speak_in(next_room_);
-        next_room_ = (next_room_ + 1) % options_.rooms;
-        ++paced_;
-      }
-      tick.expires_after(std::chrono::milliseconds(1));
-      co_await tick.async_wait(asio::use_awaitable);
-    }
   }
 
   // The room's next occupant in turn sends "<its number> <send time>".
@@ -126,9 +104,8 @@ private:
     auto& turn = next_speaker_[static_cast<std::size_t>(room)];
     int speaker = room * options_.occupants + turn;
     turn = (turn + 1) % options_.occupants;
-    auto sent_at = std::chrono::steady_clock::now().time_since_epoch().count();
     std::string stanza = "<message to='" + room_jid(room) + "' type='groupchat' id='g" + std::to_string(++sequence_) +
-                         "'><body>" + std::to_string(speaker) + " " + std::to_string(sent_at) + "</body></message>";
+                         "'><body>" + std::to_string(speaker) + " " + std::to_string(send_time()) + "</body></message>";
     sessions_[static_cast<std::size_t>(speaker)].connection->send(stanza);
   }
 
@@ -143,49 +120,21 @@ private:
     auto text = body->text();
     auto space = text.find(' ');
     if (space == std::string::npos) return;  // not ours (e.g. a room's own message)
-    auto now = std::chrono::steady_clock::now();
-    double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
-    if (now_s >= measure_from_ && now_s < measure_until_) {
-      auto sent_at = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(std::stoll(text.substr(space + 1))));
-      latencies_ms_.push_back(std::chrono::duration<double, std::milli>(now - sent_at).count());
-    }
+    load_.delivered(std::stoll(text.substr(space + 1)));
     // Saturation: the sender's own copy frees a place in the room's window.
-    if (options_.rate <= 0 && sending_ && std::stoi(text.substr(0, space)) == occupant) speak_in(room_of(occupant));
-  }
-
-  Report finish(const MeasuredInterval& interval) {
-    sending_ = false;
-    Report report;
-    report.add("workload", std::string("muc"));
-    report.add("rooms", static_cast<long>(options_.rooms));
-    report.add("occupants", static_cast<long>(options_.occupants));
-    report.add("rate", options_.rate);
-    if (options_.rate <= 0) report.add("window", static_cast<long>(options_.window));
-    auto deliveries = static_cast<long>(latencies_ms_.size());
-    report.add("deliveries", deliveries);
-    report.add("deliveries_per_s", static_cast<double>(deliveries) / interval.seconds());
-    if (auto cpu = interval.server_cpu_seconds(); cpu && deliveries > 0) {
-      report.add("server_cpu_s", *cpu);
-      report.add("cpu_per_delivery_us", *cpu * 1e6 / static_cast<double>(deliveries));
+    if (load_.saturating() && load_.sending() && std::stoi(text.substr(0, space)) == occupant) {
+      speak_in(room_of(occupant));
     }
-    report.add("latency_p50_ms", percentile(latencies_ms_, 50));
-    report.add("latency_p99_ms", percentile(latencies_ms_, 99));
-    report.add("errors", errors_);
-    for (auto& session : sessions_) session.connection->close_now();
-    return report;
   }
 
   BenchContext& context_;
   const Options& options_;
+  MessageLoad load_;
   std::vector<Session> sessions_;
   std::vector<int> next_speaker_;
-  double measure_from_ = 0, measure_until_ = 0;
-  bool sending_ = true;
   long sequence_ = 0;
-  long paced_ = 0;
   int next_room_ = 0;
   long errors_ = 0;
-  std::vector<double> latencies_ms_;
 };
 
 }  // namespace

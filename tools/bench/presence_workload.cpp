@@ -16,15 +16,9 @@ public:
   explicit PresenceRun(BenchContext& context) : context_(context), options_(context.options) {}
 
   asio::awaitable<Report> run() {
-    sessions_.resize(static_cast<std::size_t>(options_.sessions));
     LoginSteps steps;
     steps.presence = false;
-    auto log_in_one = [&](int index) -> asio::awaitable<void> {
-      sessions_[static_cast<std::size_t>(index - 1)] = co_await log_in(context_, index, steps);
-    };
-    std::function<asio::awaitable<void>(int)> task = log_in_one;
-    int failures = co_await run_concurrently(context_.io, 1, options_.sessions, options_.concurrency, task);
-    if (failures > 0) throw SessionFailure(std::to_string(failures) + " sessions could not log in");
+    sessions_ = co_await log_in_all(context_, options_.sessions, steps);
     for (auto& session : sessions_) {
       auto on_stanza = [self = shared_from_this()](const xml::Element& stanza) { self->received(stanza); };
       auto on_end = [self = shared_from_this()](const std::string& why) {
