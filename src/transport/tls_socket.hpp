@@ -25,7 +25,6 @@ public:
 
   // Server side; from now on reads and writes are encrypted.
   asio::awaitable<boost::system::error_code> handshake(SSL_CTX* context);
-  bool is_tls() const { return ssl_ != nullptr; }
 
   // What a non-blocking read gave: bytes, or an error (asio::error::eof at the end), or neither,
   // and then the socket must become ready for `wait_for` before the next try.
