@@ -3,6 +3,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -38,7 +39,9 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
 }  // namespace
 
 asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint) {
-  asio::ip::tcp::acceptor acceptor(io);
+  // On a strand of its own: the accept loop and close() from a shutdown on another thread must
+  // not touch the reactor's descriptor state at once.
+  asio::ip::tcp::acceptor acceptor(asio::make_strand(io));
   boost::system::error_code ec;
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
@@ -54,6 +57,13 @@ asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp
 void accept_connections(asio::io_context& io, asio::ip::tcp::acceptor& acceptor, ConnectionHandler serve) {
   asio::co_spawn(acceptor.get_executor(), accept_loop(io, acceptor, std::move(serve)),
                  [](std::exception_ptr error) { log_failure(error, "listener stopped"); });
+}
+
+void close_on_its_strand(asio::ip::tcp::acceptor& acceptor) {
+  asio::post(acceptor.get_executor(), [&acceptor] {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+  });
 }
 
 }  // namespace tern::transport

@@ -19,4 +19,7 @@ using ConnectionHandler = std::function<asio::awaitable<void>(asio::ip::tcp::soc
 // throws is logged without affecting other connections.
 void accept_connections(asio::io_context& io, asio::ip::tcp::acceptor& acceptor, ConnectionHandler serve);
 
+// Ends accept_connections from any thread; the acceptor must outlive the io_context's run.
+void close_on_its_strand(asio::ip::tcp::acceptor& acceptor);
+
 }  // namespace tern::transport

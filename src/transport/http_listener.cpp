@@ -207,8 +207,7 @@ void HttpListener::start() {
 }
 
 void HttpListener::stop() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  close_on_its_strand(acceptor_);
 }
 
 // One connection: requests in turn (keep-alive) until one upgrades to a WebSocket.

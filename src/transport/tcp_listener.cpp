@@ -22,8 +22,7 @@ void TcpListener::start() {
 }
 
 void TcpListener::stop() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  close_on_its_strand(acceptor_);
 }
 
 asio::awaitable<void> TcpListener::serve(asio::ip::tcp::socket socket) {
