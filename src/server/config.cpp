@@ -26,7 +26,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"limits",
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
-      "max_offline_messages", "max_http_connections"}},
+      "max_offline_messages", "max_http_connections", "max_privacy_lists", "max_privacy_items"}},
     {"registration", {"in_band"}},
     {"authentication", {"legacy_iq_auth"}},
     {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
@@ -240,6 +240,10 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       static_cast<std::size_t>(get_integer(root, "limits.max_roster_items", 1000, 1, 1'000'000));
   config.max_offline_messages =
       static_cast<std::size_t>(get_integer(root, "limits.max_offline_messages", 1000, 0, 1'000'000));
+  config.max_privacy_lists =
+      static_cast<std::size_t>(get_integer(root, "limits.max_privacy_lists", 50, 1, 10'000));
+  config.max_privacy_items =
+      static_cast<std::size_t>(get_integer(root, "limits.max_privacy_items", 1000, 1, 100'000));
   config.max_http_connections =
       static_cast<std::size_t>(get_integer(root, "limits.max_http_connections", 10000, 1, 1'000'000));
   if (auto level = get<std::string>(root, "log.level", "a string")) {

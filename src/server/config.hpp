@@ -62,6 +62,8 @@ struct Config {
   std::chrono::milliseconds auth_failure_delay{1000};
   std::size_t max_roster_items = 1000;
   std::size_t max_offline_messages = 1000;  // per account; 0: offline storage off
+  std::size_t max_privacy_lists = 50;       // XEP-0016 lists per account
+  std::size_t max_privacy_items = 1000;     // items per privacy list
   std::size_t max_http_connections = 10000;  // per HTTP listener, WebSockets included
   // [contact]: XEP-0157 addresses (URIs) by role, as "abuse", "admin", ... (sorted by role)
   std::vector<std::pair<std::string, std::vector<std::string>>> contact_addresses;

@@ -9,6 +9,8 @@
 #include "features/offline/offline_feature.hpp"
 #include "features/ping/ping_feature.hpp"
 #include "features/presence/presence_feature.hpp"
+#include "features/privacy/blocking_feature.hpp"
+#include "features/privacy/privacy_feature.hpp"
 #include "features/register/register_feature.hpp"
 #include "features/roster/roster_feature.hpp"
 #include "features/time/time_feature.hpp"
@@ -23,6 +25,11 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
   auto& [db, accounts, registry, router, config] = context;
   auto& roster = pipeline.add<features::roster::RosterFeature>(
       db, registry, router, features::roster::RosterOptions{.max_items = config.max_roster_items});
+  auto& privacy = pipeline.add<features::privacy::PrivacyFeature>(
+      db, roster.store(), registry, router,
+      features::privacy::PrivacyOptions{.max_lists = config.max_privacy_lists,
+                                        .max_items = config.max_privacy_items});
+  pipeline.add<features::privacy::BlockingFeature>(privacy.service());
   auto& last = pipeline.add<features::last::LastFeature>(db, roster.store(), registry);
   pipeline.add<features::presence::PresenceFeature>(roster.store(), last.store(), registry, router);
   pipeline.add<features::offline::OfflineFeature>(

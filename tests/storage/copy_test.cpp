@@ -29,7 +29,14 @@ protected:
 
 TEST_P(CopyTest, EveryRowArrivesAndASecondCopyIsRefused) {
   auto copied = copy_database(source, sqlite_migrations(), database(), migrations());
-  ASSERT_EQ(copied.size(), 8u);  // every table of every migration
+  std::size_t tables = 0;
+  for (const auto& migration : sqlite_migrations()) {
+    for (auto at = migration.sql.find("CREATE TABLE"); at != std::string_view::npos;
+         at = migration.sql.find("CREATE TABLE", at + 1)) {
+      ++tables;
+    }
+  }
+  ASSERT_EQ(copied.size(), tables);  // every table of every migration
   EXPECT_EQ(copied[0].name, "accounts");
   EXPECT_EQ(copied[0].rows, 1u);
   EXPECT_EQ(copied[1].name, "account_credentials");

@@ -129,15 +129,7 @@ std::mutex& RosterStore::lock_for(const xmpp::Jid& account) {
 
 boost::asio::awaitable<RosterStore::Roster> RosterStore::load(xmpp::Jid account) {
   return db_.run([account = std::move(account)](Connection& connection) {
-    Roster roster;
-    for (const auto& row : connection.query("SELECT " + std::string(item_columns) +
-                                                " FROM roster_items WHERE domain = ? AND username = ?"
-                                                " ORDER BY contact",
-                                            {account.domainpart(), account.localpart()})) {
-      roster.items.push_back(item_from_row(row));
-    }
-    roster.version = current_version(connection, account);
-    return roster;
+    return Roster{items_in(connection, account), current_version(connection, account)};
   });
 }
 
@@ -149,8 +141,8 @@ boost::asio::awaitable<std::string> RosterStore::version(xmpp::Jid account) {
 
 boost::asio::awaitable<std::variant<RosterStore::Change, RosterStore::SetFailure>> RosterStore::set_item(
     xmpp::Jid account, RosterItem item, std::size_t max_items) {
-  return transact_locked(account, [account, item = std::move(item),
-                                   max_items](Connection& connection) mutable -> std::variant<Change, SetFailure> {
+  return transact_locked(account, [account, item = std::move(item), max_items](
+                                     Connection& connection, Changes& changes) mutable -> std::variant<Change, SetFailure> {
     auto existing = find_item(connection, account, item.contact);
     if (existing) {
       item.state = existing->state;
@@ -162,6 +154,7 @@ boost::asio::awaitable<std::variant<RosterStore::Change, RosterStore::SetFailure
       item.state = {};
       insert_item(connection, account, item);
     }
+    changes.emplace_back(item.contact, item);
     return Change{item, next_version(connection, account)};
   });
 }
@@ -169,7 +162,7 @@ boost::asio::awaitable<std::variant<RosterStore::Change, RosterStore::SetFailure
 boost::asio::awaitable<std::optional<RosterStore::Removal>> RosterStore::remove_item(
     xmpp::Jid account, xmpp::Jid contact) {
   return transact_locked(account, [account, contact = std::move(contact)](
-                                     Connection& connection) -> std::optional<Removal> {
+                                     Connection& connection, Changes& changes) -> std::optional<Removal> {
     auto existing = find_item(connection, account, contact);
     if (!existing) return std::nullopt;
     Removal removal{existing->state, {}};
@@ -177,6 +170,7 @@ boost::asio::awaitable<std::optional<RosterStore::Removal>> RosterStore::remove_
     connection.execute("DELETE FROM roster_items WHERE domain = ? AND username = ? AND contact = ?",
                        {account.domainpart(), account.localpart(), contact.full()});
     delete_request(connection, account, contact);
+    changes.emplace_back(contact, std::nullopt);
     removal.version = next_version(connection, account);
     return removal;
   });
@@ -187,7 +181,7 @@ boost::asio::awaitable<RosterStore::Transition> RosterStore::apply(xmpp::Jid acc
                                                                    SubscriptionType type,
                                                                    std::string request) {
   return transact_locked(account, [account, contact = std::move(contact), inbound, type,
-                                   request = std::move(request)](Connection& connection) {
+                                   request = std::move(request)](Connection& connection, Changes& changes) {
     auto item = find_item(connection, account, contact);
     Transition transition;
     if (item) transition.before = item->state;
@@ -209,6 +203,7 @@ boost::asio::awaitable<RosterStore::Transition> RosterStore::apply(xmpp::Jid acc
         insert_item(connection, account, updated);
       }
       transition.pushed = updated;
+      changes.emplace_back(contact, updated);
       transition.version = next_version(connection, account);
     }
     if (after.pending_in && inbound && type == SubscriptionType::subscribe) {
@@ -247,6 +242,17 @@ boost::asio::awaitable<std::vector<std::string>> RosterStore::pending_requests(x
     }
     return requests;
   });
+}
+
+std::vector<RosterItem> RosterStore::items_in(Connection& connection, const xmpp::Jid& account) {
+  std::vector<RosterItem> items;
+  for (const auto& row : connection.query("SELECT " + std::string(item_columns) +
+                                              " FROM roster_items WHERE domain = ? AND username = ?"
+                                              " ORDER BY contact",
+                                          {account.domainpart(), account.localpart()})) {
+    items.push_back(item_from_row(row));
+  }
+  return items;
 }
 
 void RosterStore::insert_in(Connection& connection, const xmpp::Jid& account,

@@ -3,6 +3,7 @@
 // subscription stanzas (from several resources, or both directions at once) never lose an update.
 #pragma once
 #include <array>
+#include <functional>
 #include <boost/asio/awaitable.hpp>
 #include <mutex>
 #include <optional>
@@ -62,19 +63,36 @@ public:
   // that has no roster yet, and a first roster version.
   static void insert_in(storage::Connection& connection, const xmpp::Jid& account,
                         const std::vector<RosterItem>& items);
+  // The account's items, inside the caller's work on a storage thread.
+  static std::vector<RosterItem> items_in(storage::Connection& connection, const xmpp::Jid& account);
+
+  // Told of every item change after it is committed (nullptr: the item was removed), on the
+  // storage thread, in the order of the commits of that account. Set before serving.
+  using Observer = std::function<void(const xmpp::Jid& account, const xmpp::Jid& contact, const RosterItem* item)>;
+  void observe(Observer observer) { observers_.push_back(std::move(observer)); }
 
 private:
-  // f(connection) in a transaction that holds the account's lock until after COMMIT.
+  // Item changes of one transaction, for the observers.
+  using Changes = std::vector<std::pair<xmpp::Jid, std::optional<RosterItem>>>;
+  // f(connection, changes) in a transaction that holds the account's lock until after COMMIT
+  // and after the observers heard of the changes.
   template <typename F>
   auto transact_locked(const xmpp::Jid& account, F f) {
-    return db_.run([mutex = &lock_for(account), f = std::move(f)](storage::Connection& connection) mutable {
-      std::lock_guard lock(*mutex);
-      return storage::Database::in_transaction(connection, f);
+    return db_.run([this, account, f = std::move(f)](storage::Connection& connection) mutable {
+      std::lock_guard lock(lock_for(account));
+      Changes changes;
+      auto with_changes = [&](storage::Connection& in) { return f(in, changes); };
+      auto result = storage::Database::in_transaction(connection, with_changes);
+      for (const auto& [contact, item] : changes) {
+        for (const auto& observer : observers_) observer(account, contact, item ? &*item : nullptr);
+      }
+      return result;
     });
   }
   std::mutex& lock_for(const xmpp::Jid& account);
   storage::Database& db_;
   std::array<std::mutex, 64> account_locks_;
+  std::vector<Observer> observers_;
 };
 
 }  // namespace tern::features::roster

@@ -50,6 +50,15 @@ public:
         .push_back(std::move(feature));
   }
 
+  void enforces_privacy(PrivacyPolicy& policy) override {
+    if (pipeline_.privacy_) {
+      throw std::logic_error("features '" + pipeline_.privacy_feature_ + "' and '" + feature_ +
+                             "' both enforce privacy rules");
+    }
+    pipeline_.privacy_ = &policy;
+    pipeline_.privacy_feature_ = feature_;
+  }
+
 private:
   Pipeline& pipeline_;
   std::string feature_;

@@ -44,6 +44,7 @@ public:
     return when == Negotiation::authenticated ? authenticated_features_ : unauthenticated_features_;
   }
   const std::vector<Implementation>& implementations() const { return implementations_; }
+  PrivacyPolicy* privacy() const { return privacy_; }
 
 private:
   void install(std::unique_ptr<Feature> feature);
@@ -69,6 +70,8 @@ private:
   std::vector<xml::Element> authenticated_features_;
   std::vector<std::string> disco_features_;
   std::vector<Implementation> implementations_;
+  PrivacyPolicy* privacy_ = nullptr;
+  std::string privacy_feature_;
 };
 
 }  // namespace tern::xmpp

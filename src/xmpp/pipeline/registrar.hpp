@@ -11,6 +11,7 @@
 #include "xml/element.hpp"
 #include "xmpp/pipeline/hooks.hpp"
 #include "xmpp/pipeline/iq.hpp"
+#include "xmpp/pipeline/privacy.hpp"
 
 namespace tern::xmpp {
 
@@ -39,6 +40,8 @@ public:
   virtual void on_availability(AvailabilityHook hook) = 0;
   virtual void on_account_deleted(AccountHook hook) = 0;
   virtual void stream_feature(Negotiation when, xml::Element feature) = 0;
+  // The privacy rules the router applies (one feature at most; a second stops start-up).
+  virtual void enforces_privacy(PrivacyPolicy& policy) = 0;
 };
 
 }  // namespace tern::xmpp

@@ -76,7 +76,35 @@ asio::awaitable<void> Router::answer_iq(const xml::Element& iq, const Jid& from,
   deliver_to_sender(co_await pipeline_.handle_iq(iq, from, to, target));
 }
 
-asio::awaitable<void> Router::route(xml::Element stanza) {
+asio::awaitable<Verdict> Router::sender_verdict(const xml::Element& stanza) {
+  auto* policy = pipeline_.privacy();
+  const std::string* to_text = stanza.attribute("to");
+  if (!policy || !to_text) co_return Verdict::allow;
+  auto from = Jid::parse(stanza.attribute_or("from"));
+  auto to = Jid::parse(*to_text);
+  if (!from || !to || !from->has_localpart() || !serves(from->domainpart())) co_return Verdict::allow;
+  if (to->bare() == from->bare() || (!to->has_localpart() && serves(to->domainpart()))) co_return Verdict::allow;
+  co_return co_await policy->decide(*from, Direction::outbound, stanza, *to);
+}
+
+asio::awaitable<Verdict> Router::recipient_verdict(const Jid& user, const xml::Element& stanza) {
+  auto* policy = pipeline_.privacy();
+  if (!policy) co_return Verdict::allow;
+  auto from = Jid::parse(stanza.attribute_or("from"));
+  if (!from || from->bare() == user.bare() || (!from->has_localpart() && serves(from->domainpart()))) {
+    co_return Verdict::allow;
+  }
+  co_return co_await policy->decide(user, Direction::inbound, stanza, *from);
+}
+
+void Router::refuse_blocked(const xml::Element& stanza) {
+  if (stanza.name() == "message" || (stanza.name() == "iq" && is_request(stanza))) {
+    bounce(stanza, StanzaError::service_unavailable());
+  }
+}
+
+asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) {
+  if (privacy == SenderPrivacy::check && co_await sender_verdict(stanza) != Verdict::allow) co_return;
   auto from = *Jid::parse(stanza.attribute_or("from"));
   const std::string* to_text = stanza.attribute("to");
   if (!to_text) {
@@ -163,6 +191,10 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
       bounce(stanza, StanzaError::service_unavailable());
       co_return;
     }
+    if (co_await recipient_verdict(to, stanza) != Verdict::allow) {
+      refuse_blocked(stanza);
+      co_return;
+    }
     auto from = *Jid::parse(stanza.attribute_or("from"));
     co_await answer_iq(stanza, from, to, Target::account);
     co_return;
@@ -175,6 +207,25 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
         bounce(stanza, StanzaError::service_unavailable());
       }
     }
+    co_return;
+  }
+  // XEP-0016 §2.2: privacy rules first. Messages and presence notifications meet the rules of
+  // each session they could reach; the rest, and what finds no session, the account's.
+  auto type_attribute = stanza.attribute_or("type");
+  bool per_session = !resources.empty() && (stanza.name() == "message" || type_attribute.empty() ||
+                                            type_attribute == "unavailable");
+  if (per_session) {
+    std::vector<BoundResource> allowed;
+    for (auto& resource : resources) {
+      if (co_await recipient_verdict(resource.jid, stanza) == Verdict::allow) allowed.push_back(std::move(resource));
+    }
+    if (allowed.empty()) {
+      refuse_blocked(stanza);
+      co_return;
+    }
+    resources = std::move(allowed);
+  } else if (co_await recipient_verdict(to, stanza) != Verdict::allow) {
+    refuse_blocked(stanza);
     co_return;
   }
   if (co_await pipeline_.process(Stage::inbound, stanza) == Handled::yes) co_return;
@@ -217,6 +268,10 @@ asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& to) {
     co_return;
   }
   if (auto session = registry_.find(to)) {
+    if (co_await recipient_verdict(to, stanza) != Verdict::allow) {
+      refuse_blocked(stanza);
+      co_return;
+    }
     if (stanza.name() != "iq" && co_await pipeline_.process(Stage::inbound, stanza) == Handled::yes) {
       co_return;
     }

@@ -11,11 +11,17 @@
 #include "xmpp/accounts.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/pipeline/pipeline.hpp"
+#include "xmpp/pipeline/privacy.hpp"
 #include "xmpp/routing/server_requests.hpp"
 #include "xmpp/routing/session_registry.hpp"
 #include "xmpp/stanza_error.hpp"
 
 namespace tern::xmpp {
+
+// Whether route() applies the sender's privacy rules (XEP-0016 §2.2) to a stanza from a local
+// account: skipped when the sender's session already did (and answered what they block), and
+// for the notices that announce a change of those rules.
+enum class SenderPrivacy { check, skip };
 
 class Router {
 public:
@@ -25,7 +31,11 @@ public:
   bool serves(const std::string& domain) const;
   // `stanza` carries the sender's full JID in 'from' (stamped by its session) and a valid 'to'
   // (or none: an IQ or message for the sender's own account, RFC 6120 §10.3).
-  boost::asio::awaitable<void> route(xml::Element stanza);
+  // A stanza the sender's rules block is dropped.
+  boost::asio::awaitable<void> route(xml::Element stanza, SenderPrivacy privacy = SenderPrivacy::check);
+  // What the sender's privacy rules say about this stanza (allow when it has no 'to', goes to
+  // the sender's own account or the server, or comes from elsewhere).
+  boost::asio::awaitable<Verdict> sender_verdict(const xml::Element& stanza);
   // Routes as if the stanza were addressed to this full JID, leaving its 'to' as it is: a
   // presence broadcast to a contact's bare JID delivered to some of its resources only.
   boost::asio::awaitable<void> route_to_resource(xml::Element stanza, Jid resource);
@@ -40,6 +50,12 @@ private:
   boost::asio::awaitable<void> to_server(xml::Element stanza, const Jid& from, const Jid& to);
   boost::asio::awaitable<void> to_bare(xml::Element stanza, const Jid& to);
   boost::asio::awaitable<void> to_full(xml::Element stanza, const Jid& to);
+  // What the recipient's rules say about a stanza for `user` (a full JID: that session's rules;
+  // bare: the account's). Stanzas from the user's own account and from the server pass.
+  boost::asio::awaitable<Verdict> recipient_verdict(const Jid& user, const xml::Element& stanza);
+  // Answers a stanza the recipient's rules block as XEP-0016 §2.14 says: an error for messages
+  // and IQ requests, nothing for the rest.
+  void refuse_blocked(const xml::Element& stanza);
   boost::asio::awaitable<void> answer_iq(const xml::Element& iq, const Jid& from, const Jid& to,
                                          Target target);
   void deliver_to_sender(xml::Element reply);

@@ -130,6 +130,7 @@ asio::awaitable<void> C2SSession::end() {
     co_await services_.pipeline.availability_changed(change);
   }
   services_.registry.unbind(jid_, this);
+  if (auto* privacy = services_.pipeline.privacy()) privacy->session_ended(jid_);
 }
 
 asio::awaitable<transport::Inbound> C2SSession::next() {
@@ -386,6 +387,11 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
     if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
     co_return;
   }
+  // XEP-0016 §2.14, XEP-0191 §3.3: what the user's own rules block is answered, not routed.
+  if (auto verdict = co_await services_.router.sender_verdict(stanza); verdict != Verdict::allow) {
+    if (type != "error") stream_->send(blocked_reply(stanza, verdict));
+    co_return;
+  }
   if (stanza.name() != "iq" &&
       co_await services_.pipeline.process(xmpp::Stage::outbound, stanza) == Handled::yes) {
     co_return;
@@ -394,7 +400,7 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
     co_await own_presence(std::move(stanza));
     co_return;
   }
-  co_await services_.router.route(std::move(stanza));
+  co_await services_.router.route(std::move(stanza), SenderPrivacy::skip);
 }
 
 // RFC 6121 §4.2-§4.5: presence without 'to' sets this resource's availability; features

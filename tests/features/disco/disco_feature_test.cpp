@@ -34,9 +34,11 @@ TEST_F(DiscoTest, Example1And2_ServerInfoHasItsIdentityAndEveryRegisteredFeature
             "<feature var='http://jabber.org/protocol/disco#info'/>"
             "<feature var='http://jabber.org/protocol/disco#items'/>"
             "<feature var='jabber:iq:last'/>"
+            "<feature var='jabber:iq:privacy'/>"
             "<feature var='jabber:iq:register'/>"
             "<feature var='jabber:iq:version'/>"
             "<feature var='msgoffline'/>"
+            "<feature var='urn:xmpp:blocking'/>"
             "<feature var='urn:xmpp:ping'/>"
             "<feature var='urn:xmpp:time'/>"
             "</query></iq>");

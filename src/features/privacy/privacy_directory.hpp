@@ -1,0 +1,74 @@
+// What the privacy rules of online accounts are, in memory: each account's lists compiled, its
+// roster as group and subscription items see it, and each session's active list and whether it
+// asked for the blocklist (XEP-0191 pushes). Stanzas are decided here without storage; accounts
+// enter when first needed and leave with their last session. One mutex guards it all: every
+// operation is short and never suspends.
+#pragma once
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "features/privacy/privacy_rules.hpp"
+#include "features/privacy/privacy_store.hpp"
+#include "features/roster/roster_item.hpp"
+
+namespace tern::features::privacy {
+
+// The list that applies to a session or an account, with the roster it is decided against.
+struct EffectiveRules {
+  std::shared_ptr<const CompiledList> list;  // null: no list applies
+  std::shared_ptr<const RosterView> roster;
+
+  xmpp::Verdict decide(std::uint8_t kind, const xmpp::Jid& peer) const;
+  friend bool operator==(const EffectiveRules&, const EffectiveRules&) = default;
+};
+
+bool needs_roster(const PrivacySettings& settings);
+RosterEntry roster_entry(const roster::RosterItem& item);
+
+class PrivacyDirectory {
+public:
+  using RosterReader = std::function<RosterView()>;
+
+  // nullopt when the account is not here.
+  std::optional<xmpp::Verdict> decide(const xmpp::Jid& user, std::uint8_t kind, const xmpp::Jid& peer) const;
+  // Takes the account's settings (replacing what was here, keeping its sessions' choices);
+  // read_roster runs when a list needs the roster and none is here yet.
+  void install(const xmpp::Jid& account, const PrivacySettings& settings, const RosterReader& read_roster);
+  bool contains(const xmpp::Jid& account) const;
+  std::shared_ptr<const PrivacySettings> settings(const xmpp::Jid& account) const;
+  // A session's active list, else the default list (a bare JID: the default list).
+  EffectiveRules rules_of(const xmpp::Jid& user) const;
+
+  std::optional<std::string> active(const xmpp::Jid& session) const;
+  void set_active(const xmpp::Jid& session, std::optional<std::string> name);
+  void want_blocklist(const xmpp::Jid& session);
+  bool wants_blocklist(const xmpp::Jid& session) const;
+
+  // A roster item changed (nullptr: removed); takes effect for the next stanza (XEP-0016 §2.2).
+  void roster_changed(const xmpp::Jid& account, const xmpp::Jid& contact, const roster::RosterItem* item);
+  void session_ended(const xmpp::Jid& session, bool last_of_account);
+  void forget(const xmpp::Jid& account);
+
+private:
+  struct Session {
+    std::optional<std::string> active;
+    bool wants_blocklist = false;
+  };
+  struct Account {
+    std::shared_ptr<const PrivacySettings> settings;
+    std::unordered_map<std::string, std::shared_ptr<const CompiledList>> compiled;  // by list name
+    std::shared_ptr<const RosterView> roster;  // only while a list needs it
+    std::unordered_map<std::string, Session> sessions;  // by resource
+  };
+  EffectiveRules rules_in(const Account& account, const xmpp::Jid& user) const;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Account> accounts_;  // by bare JID
+};
+
+}  // namespace tern::features::privacy
