@@ -136,6 +136,7 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
 }
 
 asio::awaitable<void> Router::route_to_resource(xml::Element stanza, Jid resource) {
+  if (co_await sender_verdict(stanza) != Verdict::allow) co_return;
   co_await to_full(std::move(stanza), resource);
 }
 

@@ -37,7 +37,8 @@ public:
   // the sender's own account or the server, or comes from elsewhere).
   boost::asio::awaitable<Verdict> sender_verdict(const xml::Element& stanza);
   // Routes as if the stanza were addressed to this full JID, leaving its 'to' as it is: a
-  // presence broadcast to a contact's bare JID delivered to some of its resources only.
+  // presence broadcast to a contact's bare JID delivered to some of its resources only. The
+  // sender's privacy rules apply as in route().
   boost::asio::awaitable<void> route_to_resource(xml::Element stanza, Jid resource);
   // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
   void bounce(const xml::Element& stanza, const StanzaError& error);
