@@ -39,7 +39,10 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
     }
     // Initial presence to a local contact: only to the resources that were available first;
     // those that come later learn it from the directory (below, on their side).
-    for (const auto& resource : registry_.resources(item.contact)) {
+    // Named, not a temporary of the loop: g++ 12 destroys such a temporary at the first
+    // suspension inside the loop.
+    auto contact_resources = registry_.resources(item.contact);
+    for (const auto& resource : contact_resources) {
       if (!resource.priority || resource.available_order >= order) continue;
       xml::Element delivered = copy;
       co_await router_.route_to_resource(std::move(delivered), resource.jid);
@@ -47,7 +50,8 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
   }
   if (change.kind == Kind::became_unavailable) {
     // §4.6.3: those who got directed presence learn that it ended (subscribers already did).
-    for (const auto& recipient : directed_.take(user)) {
+    auto recipients = directed_.take(user);
+    for (const auto& recipient : recipients) {
       if (std::find(subscribers.begin(), subscribers.end(), recipient.bare()) != subscribers.end()) continue;
       xml::Element copy = change.presence;
       copy.set_attribute("from", user.full());

@@ -9,7 +9,8 @@ boost::asio::awaitable<std::size_t> send_current_presence(Router& router, const 
                                                           Jid account, Jid recipient,
                                                           std::uint64_t available_before) {
   std::size_t sent = 0;
-  for (const auto& resource : registry.resources(account)) {
+  auto resources = registry.resources(account);  // named: see PresenceFeature::broadcast
+  for (const auto& resource : resources) {
     if (!resource.priority || !resource.presence || resource.available_order >= available_before) continue;
     xml::Element presence = *resource.presence;
     presence.set_attribute("from", resource.jid.full());
@@ -22,7 +23,8 @@ boost::asio::awaitable<std::size_t> send_current_presence(Router& router, const 
 
 boost::asio::awaitable<void> send_unavailable_presence(Router& router, const SessionRegistry& registry,
                                                        Jid account, Jid recipient) {
-  for (const auto& resource : registry.resources(account)) {
+  auto resources = registry.resources(account);  // named: see PresenceFeature::broadcast
+  for (const auto& resource : resources) {
     if (!resource.priority) continue;
     xml::Element presence("presence", std::string(ns::client));
     presence.set_attribute("from", resource.jid.full());

@@ -104,7 +104,10 @@ void Router::refuse_blocked(const xml::Element& stanza) {
 }
 
 asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) {
-  if (privacy == SenderPrivacy::check && co_await sender_verdict(stanza) != Verdict::allow) co_return;
+  if (privacy == SenderPrivacy::check) {
+    auto verdict = co_await sender_verdict(stanza);
+    if (verdict != Verdict::allow) co_return;
+  }
   auto from = *Jid::parse(stanza.attribute_or("from"));
   const std::string* to_text = stanza.attribute("to");
   if (!to_text) {
@@ -136,7 +139,8 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
 }
 
 asio::awaitable<void> Router::route_to_resource(xml::Element stanza, Jid resource) {
-  if (co_await sender_verdict(stanza) != Verdict::allow) co_return;
+  auto verdict = co_await sender_verdict(stanza);
+  if (verdict != Verdict::allow) co_return;
   co_await to_full(std::move(stanza), resource);
 }
 

@@ -388,7 +388,8 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
     co_return;
   }
   // XEP-0016 §2.14, XEP-0191 §3.3: what the user's own rules block is answered, not routed.
-  if (auto verdict = co_await services_.router.sender_verdict(stanza); verdict != Verdict::allow) {
+  auto verdict = co_await services_.router.sender_verdict(stanza);
+  if (verdict != Verdict::allow) {
     if (type != "error") stream_->send(blocked_reply(stanza, verdict));
     co_return;
   }
