@@ -2,6 +2,7 @@
 #include "features/privacy/privacy_directory.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace tern::features::privacy {
 
@@ -38,12 +39,34 @@ EffectiveRules PrivacyDirectory::rules_in(const Account& account, const xmpp::Ji
   return {compiled == account.compiled.end() ? nullptr : compiled->second, account.roster};
 }
 
+const PrivacyDirectory::Account* PrivacyDirectory::find(const xmpp::Jid& jid) const {
+  auto domain = accounts_.find(jid.domainpart());
+  if (domain == accounts_.end()) return nullptr;
+  auto account = domain->second.find(jid.localpart());
+  return account == domain->second.end() ? nullptr : &account->second;
+}
+
+PrivacyDirectory::Account* PrivacyDirectory::find(const xmpp::Jid& jid) {
+  return const_cast<Account*>(std::as_const(*this).find(jid));
+}
+
+PrivacyDirectory::Account& PrivacyDirectory::entry(const xmpp::Jid& jid) {
+  return accounts_[jid.domainpart()][jid.localpart()];
+}
+
+void PrivacyDirectory::erase(const xmpp::Jid& jid) {
+  auto domain = accounts_.find(jid.domainpart());
+  if (domain == accounts_.end()) return;
+  domain->second.erase(jid.localpart());
+  if (domain->second.empty()) accounts_.erase(domain);
+}
+
 std::optional<xmpp::Verdict> PrivacyDirectory::decide(const xmpp::Jid& user, std::uint8_t kind,
                                                       const xmpp::Jid& peer) const {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(user.bare_string());
-  if (found == accounts_.end()) return std::nullopt;
-  return rules_in(found->second, user).decide(kind, peer);
+  const auto* account = find(user);
+  if (!account) return std::nullopt;
+  return rules_in(*account, user).decide(kind, peer);
 }
 
 void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& settings,
@@ -53,11 +76,11 @@ void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& 
   bool roster_needed = needs_roster(settings);
   {
     std::lock_guard lock(mutex_);
-    auto& entry = accounts_[account.bare_string()];
-    if (!roster_needed) entry.roster.reset();
-    if (!roster_needed || entry.roster) {
-      entry.settings = std::make_shared<const PrivacySettings>(settings);
-      entry.compiled = std::move(compiled);
+    auto& installed = entry(account);
+    if (!roster_needed) installed.roster.reset();
+    if (!roster_needed || installed.roster) {
+      installed.settings = std::make_shared<const PrivacySettings>(settings);
+      installed.compiled = std::move(compiled);
       return;
     }
   }
@@ -65,86 +88,82 @@ void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& 
   // roster changes wait for it, so none is missed in between.
   auto roster = std::make_shared<const RosterView>(read_roster());
   std::lock_guard lock(mutex_);
-  auto& entry = accounts_[account.bare_string()];
-  entry.settings = std::make_shared<const PrivacySettings>(settings);
-  entry.compiled = std::move(compiled);
-  entry.roster = std::move(roster);
+  auto& installed = entry(account);
+  installed.settings = std::make_shared<const PrivacySettings>(settings);
+  installed.compiled = std::move(compiled);
+  installed.roster = std::move(roster);
 }
 
 bool PrivacyDirectory::contains(const xmpp::Jid& account) const {
   std::lock_guard lock(mutex_);
-  return accounts_.contains(account.bare_string());
+  return find(account) != nullptr;
 }
 
 std::shared_ptr<const PrivacySettings> PrivacyDirectory::settings(const xmpp::Jid& account) const {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(account.bare_string());
-  return found == accounts_.end() ? nullptr : found->second.settings;
+  const auto* found = find(account);
+  return found ? found->settings : nullptr;
 }
 
 EffectiveRules PrivacyDirectory::rules_of(const xmpp::Jid& user) const {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(user.bare_string());
-  if (found == accounts_.end()) return {};
-  return rules_in(found->second, user);
+  const auto* found = find(user);
+  if (!found) return {};
+  return rules_in(*found, user);
 }
 
 std::optional<std::string> PrivacyDirectory::active(const xmpp::Jid& session) const {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(session.bare_string());
-  if (found == accounts_.end()) return std::nullopt;
-  auto state = found->second.sessions.find(session.resource());
-  return state == found->second.sessions.end() ? std::nullopt : state->second.active;
+  const auto* found = find(session);
+  if (!found) return std::nullopt;
+  auto state = found->sessions.find(session.resource());
+  return state == found->sessions.end() ? std::nullopt : state->second.active;
 }
 
 void PrivacyDirectory::set_active(const xmpp::Jid& session, std::optional<std::string> name) {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(session.bare_string());
-  if (found != accounts_.end()) found->second.sessions[session.resource()].active = std::move(name);
+  if (auto* found = find(session)) found->sessions[session.resource()].active = std::move(name);
 }
 
 void PrivacyDirectory::want_blocklist(const xmpp::Jid& session) {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(session.bare_string());
-  if (found != accounts_.end()) found->second.sessions[session.resource()].wants_blocklist = true;
+  if (auto* found = find(session)) found->sessions[session.resource()].wants_blocklist = true;
 }
 
 bool PrivacyDirectory::wants_blocklist(const xmpp::Jid& session) const {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(session.bare_string());
-  if (found == accounts_.end()) return false;
-  auto state = found->second.sessions.find(session.resource());
-  return state != found->second.sessions.end() && state->second.wants_blocklist;
+  const auto* found = find(session);
+  if (!found) return false;
+  auto state = found->sessions.find(session.resource());
+  return state != found->sessions.end() && state->second.wants_blocklist;
 }
 
 void PrivacyDirectory::roster_changed(const xmpp::Jid& account, const xmpp::Jid& contact,
                                       const roster::RosterItem* item) {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(account.bare_string());
-  if (found == accounts_.end() || !found->second.roster) return;
-  auto roster = std::make_shared<RosterView>(*found->second.roster);
+  auto* found = find(account);
+  if (!found || !found->roster) return;
+  auto roster = std::make_shared<RosterView>(*found->roster);
   if (item) {
     (*roster)[contact.bare_string()] = roster_entry(*item);
   } else {
     roster->erase(contact.bare_string());
   }
-  found->second.roster = std::move(roster);
+  found->roster = std::move(roster);
 }
 
 void PrivacyDirectory::session_ended(const xmpp::Jid& session, bool last_of_account) {
   std::lock_guard lock(mutex_);
-  auto found = accounts_.find(session.bare_string());
-  if (found == accounts_.end()) return;
   if (last_of_account) {
-    accounts_.erase(found);
+    erase(session);
     return;
   }
-  found->second.sessions.erase(session.resource());
+  if (auto* found = find(session)) found->sessions.erase(session.resource());
 }
 
 void PrivacyDirectory::forget(const xmpp::Jid& account) {
   std::lock_guard lock(mutex_);
-  accounts_.erase(account.bare_string());
+  erase(account);
 }
 
 }  // namespace tern::features::privacy

@@ -66,9 +66,14 @@ private:
     std::unordered_map<std::string, Session> sessions;  // by resource
   };
   EffectiveRules rules_in(const Account& account, const xmpp::Jid& user) const;
+  // Found by the JID's own parts, so that deciding a stanza allocates nothing.
+  const Account* find(const xmpp::Jid& jid) const;
+  Account* find(const xmpp::Jid& jid);
+  Account& entry(const xmpp::Jid& jid);
+  void erase(const xmpp::Jid& jid);
 
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, Account> accounts_;  // by bare JID
+  std::unordered_map<std::string, std::unordered_map<std::string, Account>> accounts_;  // domain, localpart
 };
 
 }  // namespace tern::features::privacy

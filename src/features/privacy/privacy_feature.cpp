@@ -125,6 +125,11 @@ boost::asio::awaitable<xmpp::IqResult> PrivacyFeature::remove_list(const xmpp::J
     return std::nullopt;
   };
   auto error = co_await service_.change(session, std::move(edit));
+  // A session may remove its own active list; the default list applies to it again.
+  if (!error && service_.active(session) == name) {
+    std::optional<std::string> none;
+    error = co_await service_.activate(session, none);
+  }
   co_return outcome(error);
 }
 

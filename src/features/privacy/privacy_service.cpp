@@ -45,7 +45,7 @@ PrivacyService::PrivacyService(storage::Database& db, roster::RosterStore& roste
 boost::asio::awaitable<xmpp::Verdict> PrivacyService::decide(xmpp::Jid user, xmpp::Direction direction,
                                                              const xml::Element& stanza, xmpp::Jid peer) {
   auto kind = kind_of(stanza, direction);
-  if (auto verdict = directory_.decide(user, kind, peer)) co_return *verdict;
+  if (auto verdict = directory_.decide(user, kind, peer)) co_return *verdict;  // loaded meanwhile
   // Not in the directory: an account with sessions is loaded into it; for one without (a
   // message to an offline user) the stored default list decides once.
   auto account = user.bare();
@@ -62,6 +62,11 @@ boost::asio::awaitable<xmpp::Verdict> PrivacyService::decide(xmpp::Jid user, xmp
     return verdict_of(compiled.first_match(kind, peer, roster));
   };
   co_return co_await store_.read(account, decide_stored);
+}
+
+std::optional<xmpp::Verdict> PrivacyService::decided(const xmpp::Jid& user, xmpp::Direction direction,
+                                                     const xml::Element& stanza, const xmpp::Jid& peer) const {
+  return directory_.decide(user, kind_of(stanza, direction), peer);
 }
 
 void PrivacyService::session_ended(const xmpp::Jid& full) {

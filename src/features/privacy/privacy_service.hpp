@@ -25,6 +25,8 @@ public:
 
   boost::asio::awaitable<xmpp::Verdict> decide(xmpp::Jid user, xmpp::Direction direction,
                                                const xml::Element& stanza, xmpp::Jid peer) override;
+  std::optional<xmpp::Verdict> decided(const xmpp::Jid& user, xmpp::Direction direction,
+                                       const xml::Element& stanza, const xmpp::Jid& peer) const override;
   void session_ended(const xmpp::Jid& full) override;
 
   // The account's settings, loaded for the session asking.

@@ -3,6 +3,7 @@
 // it. One feature implements the rules; the router asks.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <optional>
 
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
@@ -25,6 +26,9 @@ public:
   // end; stanzas between the user's own resources never come here.
   virtual boost::asio::awaitable<Verdict> decide(Jid user, Direction direction,
                                                  const xml::Element& stanza, Jid peer) = 0;
+  // The same from memory alone, for every stanza: nullopt when decide() has to load the rules.
+  virtual std::optional<Verdict> decided(const Jid& user, Direction direction, const xml::Element& stanza,
+                                         const Jid& peer) const = 0;
   // A session ended: its active list and what it asked for go with it.
   virtual void session_ended(const Jid& full) = 0;
 };

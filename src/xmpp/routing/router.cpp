@@ -76,25 +76,30 @@ asio::awaitable<void> Router::answer_iq(const xml::Element& iq, const Jid& from,
   deliver_to_sender(co_await pipeline_.handle_iq(iq, from, to, target));
 }
 
-asio::awaitable<Verdict> Router::sender_verdict(const xml::Element& stanza) {
+std::optional<Verdict> Router::verdict_now(const Jid& user, Direction direction, const xml::Element& stanza,
+                                           const Jid& peer) const {
   auto* policy = pipeline_.privacy();
-  const std::string* to_text = stanza.attribute("to");
-  if (!policy || !to_text) co_return Verdict::allow;
-  auto from = Jid::parse(stanza.attribute_or("from"));
-  auto to = Jid::parse(*to_text);
-  if (!from || !to || !from->has_localpart() || !serves(from->domainpart())) co_return Verdict::allow;
-  if (to->bare() == from->bare() || (!to->has_localpart() && serves(to->domainpart()))) co_return Verdict::allow;
-  co_return co_await policy->decide(*from, Direction::outbound, stanza, *to);
+  if (!policy || !user.has_localpart() || !serves(user.domainpart())) return Verdict::allow;
+  bool same_account = user.localpart() == peer.localpart() && user.domainpart() == peer.domainpart();
+  if (same_account || (!peer.has_localpart() && serves(peer.domainpart()))) return Verdict::allow;
+  return policy->decided(user, direction, stanza, peer);
 }
 
-asio::awaitable<Verdict> Router::recipient_verdict(const Jid& user, const xml::Element& stanza) {
-  auto* policy = pipeline_.privacy();
-  if (!policy) co_return Verdict::allow;
+asio::awaitable<Verdict> Router::sender_verdict(const xml::Element& stanza) {
+  const std::string* to_text = stanza.attribute("to");
+  if (!to_text) co_return Verdict::allow;
   auto from = Jid::parse(stanza.attribute_or("from"));
-  if (!from || from->bare() == user.bare() || (!from->has_localpart() && serves(from->domainpart()))) {
-    co_return Verdict::allow;
-  }
-  co_return co_await policy->decide(user, Direction::inbound, stanza, *from);
+  auto to = Jid::parse(*to_text);
+  if (!from || !to) co_return Verdict::allow;
+  auto verdict = verdict_now(*from, Direction::outbound, stanza, *to);
+  if (!verdict) verdict = co_await pipeline_.privacy()->decide(*from, Direction::outbound, stanza, *to);
+  co_return *verdict;
+}
+
+asio::awaitable<Verdict> Router::recipient_verdict(const Jid& user, const xml::Element& stanza, const Jid& from) {
+  auto verdict = verdict_now(user, Direction::inbound, stanza, from);
+  if (!verdict) verdict = co_await pipeline_.privacy()->decide(user, Direction::inbound, stanza, from);
+  co_return *verdict;
 }
 
 void Router::refuse_blocked(const xml::Element& stanza) {
@@ -104,10 +109,6 @@ void Router::refuse_blocked(const xml::Element& stanza) {
 }
 
 asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) {
-  if (privacy == SenderPrivacy::check) {
-    auto verdict = co_await sender_verdict(stanza);
-    if (verdict != Verdict::allow) co_return;
-  }
   auto from = *Jid::parse(stanza.attribute_or("from"));
   const std::string* to_text = stanza.attribute("to");
   if (!to_text) {
@@ -116,13 +117,18 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
       if (is_request(stanza)) co_await answer_iq(stanza, from, from.bare(), Target::account);
       co_return;
     }
-    co_await to_bare(std::move(stanza), from.bare());
+    co_await to_bare(std::move(stanza), from, from.bare());
     co_return;
   }
   auto to = Jid::parse(*to_text);
   if (!to) {
     bounce(stanza, StanzaError::jid_malformed());
     co_return;
+  }
+  if (privacy == SenderPrivacy::check) {
+    auto verdict = verdict_now(from, Direction::outbound, stanza, *to);
+    if (!verdict) verdict = co_await pipeline_.privacy()->decide(from, Direction::outbound, stanza, *to);
+    if (*verdict != Verdict::allow) co_return;
   }
   if (!serves(to->domainpart())) {
     // No server-to-server yet (RFC 6120 §10.4.3): no remote domain is reachable.
@@ -132,16 +138,17 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
   if (!to->has_localpart()) {
     co_await to_server(std::move(stanza), from, *to);
   } else if (to->is_bare()) {
-    co_await to_bare(std::move(stanza), *to);
+    co_await to_bare(std::move(stanza), from, *to);
   } else {
-    co_await to_full(std::move(stanza), *to);
+    co_await to_full(std::move(stanza), from, *to);
   }
 }
 
 asio::awaitable<void> Router::route_to_resource(xml::Element stanza, Jid resource) {
   auto verdict = co_await sender_verdict(stanza);
   if (verdict != Verdict::allow) co_return;
-  co_await to_full(std::move(stanza), resource);
+  auto from = *Jid::parse(stanza.attribute_or("from"));
+  co_await to_full(std::move(stanza), from, resource);
 }
 
 asio::awaitable<void> Router::to_server(xml::Element stanza, const Jid& from, const Jid& to) {
@@ -173,7 +180,7 @@ bool Router::deliver_to_most_available(const std::vector<BoundResource>& resourc
   return true;
 }
 
-asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
+asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& from, const Jid& to) {
   auto resources = registry_.resources(to);
   bool exists = !resources.empty();
   if (!exists) {
@@ -196,11 +203,10 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
       bounce(stanza, StanzaError::service_unavailable());
       co_return;
     }
-    if (co_await recipient_verdict(to, stanza) != Verdict::allow) {
+    if (co_await recipient_verdict(to, stanza, from) != Verdict::allow) {
       refuse_blocked(stanza);
       co_return;
     }
-    auto from = *Jid::parse(stanza.attribute_or("from"));
     co_await answer_iq(stanza, from, to, Target::account);
     co_return;
   }
@@ -222,14 +228,14 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
   if (per_session) {
     std::vector<BoundResource> allowed;
     for (auto& resource : resources) {
-      if (co_await recipient_verdict(resource.jid, stanza) == Verdict::allow) allowed.push_back(std::move(resource));
+      if (co_await recipient_verdict(resource.jid, stanza, from) == Verdict::allow) allowed.push_back(std::move(resource));
     }
     if (allowed.empty()) {
       refuse_blocked(stanza);
       co_return;
     }
     resources = std::move(allowed);
-  } else if (co_await recipient_verdict(to, stanza) != Verdict::allow) {
+  } else if (co_await recipient_verdict(to, stanza, from) != Verdict::allow) {
     refuse_blocked(stanza);
     co_return;
   }
@@ -266,14 +272,14 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& to) {
   }
 }
 
-asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& to) {
+asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& from, const Jid& to) {
   // RFC 6121 §3 and §4.3: subscriptions and probes concern the account, not one resource.
   if (stanza.name() == "presence" && (is_subscription(stanza) || stanza.attribute_or("type") == "probe")) {
-    co_await to_bare(std::move(stanza), to.bare());
+    co_await to_bare(std::move(stanza), from, to.bare());
     co_return;
   }
   if (auto session = registry_.find(to)) {
-    if (co_await recipient_verdict(to, stanza) != Verdict::allow) {
+    if (co_await recipient_verdict(to, stanza, from) != Verdict::allow) {
       refuse_blocked(stanza);
       co_return;
     }
@@ -290,7 +296,7 @@ asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& to) {
   }
   if (stanza.name() == "message") {
     switch (message_type(stanza)) {
-      case MessageType::chat: co_await to_bare(std::move(stanza), to.bare()); co_return;
+      case MessageType::chat: co_await to_bare(std::move(stanza), from, to.bare()); co_return;
       case MessageType::normal:
       case MessageType::groupchat: bounce(stanza, StanzaError::service_unavailable()); co_return;
       case MessageType::headline:

@@ -49,11 +49,16 @@ public:
 
 private:
   boost::asio::awaitable<void> to_server(xml::Element stanza, const Jid& from, const Jid& to);
-  boost::asio::awaitable<void> to_bare(xml::Element stanza, const Jid& to);
-  boost::asio::awaitable<void> to_full(xml::Element stanza, const Jid& to);
-  // What the recipient's rules say about a stanza for `user` (a full JID: that session's rules;
-  // bare: the account's). Stanzas from the user's own account and from the server pass.
-  boost::asio::awaitable<Verdict> recipient_verdict(const Jid& user, const xml::Element& stanza);
+  boost::asio::awaitable<void> to_bare(xml::Element stanza, const Jid& from, const Jid& to);
+  boost::asio::awaitable<void> to_full(xml::Element stanza, const Jid& from, const Jid& to);
+  // The privacy rules' verdict when it is known without storage: always for stanzas between a
+  // user's own resources, to or from the server, or from elsewhere (`user` not local); nullopt
+  // when the policy has to load the user's rules first.
+  std::optional<Verdict> verdict_now(const Jid& user, Direction direction, const xml::Element& stanza,
+                                     const Jid& peer) const;
+  // What the recipient's rules say about a stanza from `from` for `user` (a full JID: that
+  // session's rules; bare: the account's).
+  boost::asio::awaitable<Verdict> recipient_verdict(const Jid& user, const xml::Element& stanza, const Jid& from);
   // Answers a stanza the recipient's rules block as XEP-0016 §2.14 says: an error for messages
   // and IQ requests, nothing for the rest.
   void refuse_blocked(const xml::Element& stanza);
