@@ -9,6 +9,7 @@
 
 #include "features/accounts/account_store.hpp"
 #include "features/privacy/privacy_feature.hpp"
+#include "counting_session.hpp"
 #include "stanzas.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sqlite_connection.hpp"
@@ -20,13 +21,6 @@ namespace tern::bench {
 namespace {
 
 namespace asio = boost::asio;
-
-class CountingSession final : public xmpp::SessionLink {
-public:
-  void deliver(xml::SharedElement) override { ++delivered; }
-  void terminate(xmpp::StreamError) override {}
-  std::int64_t delivered = 0;
-};
 
 void add_default_list(storage::Database& db) {
   db.transact_blocking([](storage::Connection& connection) {

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include "counting_session.hpp"
 #include "stanzas.hpp"
 #include "xml/parse_element.hpp"
 #include "xmpp/accounts.hpp"
@@ -16,13 +17,6 @@ namespace tern::bench {
 namespace {
 
 namespace asio = boost::asio;
-
-class CountingSession final : public xmpp::SessionLink {
-public:
-  void deliver(xml::SharedElement) override { ++delivered; }
-  void terminate(xmpp::StreamError) override {}
-  std::int64_t delivered = 0;
-};
 
 class TwoAccounts final : public xmpp::Accounts {
 public:
