@@ -63,6 +63,20 @@ void SessionRegistry::set_presence(const Jid& full, const SessionLink* session,
   }
 }
 
+bool SessionRegistry::replace_presence(const Jid& full, const xml::SharedElement& current,
+                                       xml::SharedElement updated) {
+  std::lock_guard lock(mutex_);
+  auto account = accounts_.find(full.bare());
+  if (account == accounts_.end()) return false;
+  for (auto& resource : account->second) {
+    if (resource.jid == full && resource.priority && resource.presence && resource.presence == current) {
+      resource.presence = std::move(updated);
+      return true;
+    }
+  }
+  return false;
+}
+
 void SessionRegistry::set_interested(const Jid& full) {
   std::lock_guard lock(mutex_);
   auto account = accounts_.find(full.bare());

@@ -52,6 +52,11 @@ public:
   void set_presence(const Jid& full, const SessionLink* session, std::optional<int> priority,
                     xml::SharedElement presence = nullptr);
   void set_interested(const Jid& full);
+  // Replaces an available resource's presence with `updated` when it is still `current`, for a
+  // feature that changes what the server adds to it (XEP-0153 avatar hashes); false when the
+  // resource has sent other presence meanwhile or is gone. Priority and order stay as they are.
+  bool replace_presence(const Jid& full, const xml::SharedElement& current,
+                        xml::SharedElement updated);
 
   std::shared_ptr<SessionLink> find(const Jid& full) const;
   std::vector<BoundResource> resources(const Jid& bare) const;

@@ -38,6 +38,26 @@ TEST(SessionRegistry, PriorityIsPerResource) {
   EXPECT_EQ(registry.resources(jid.bare()).at(0).priority, 7);
 }
 
+TEST(SessionRegistry, PresenceIsReplacedOnlyWhileItIsTheOneExpected) {
+  SessionRegistry registry;
+  auto session = std::make_shared<NullSession>();
+  auto jid = *Jid::parse("juliet@capulet.lit/balcony");
+  registry.bind(jid, session);
+  auto first = std::make_shared<const xml::Element>("presence");
+  auto second = std::make_shared<const xml::Element>("presence");
+  EXPECT_FALSE(registry.replace_presence(jid, nullptr, first));  // not available
+  registry.set_presence(jid, session.get(), 3, first);
+  auto order = registry.resources(jid.bare()).at(0).available_order;
+  EXPECT_TRUE(registry.replace_presence(jid, first, second));
+  auto resource = registry.resources(jid.bare()).at(0);
+  EXPECT_EQ(resource.presence, second);
+  EXPECT_EQ(resource.priority, 3);
+  EXPECT_EQ(resource.available_order, order);
+  // The resource sent other presence meanwhile: it stays.
+  EXPECT_FALSE(registry.replace_presence(jid, first, std::make_shared<const xml::Element>("presence")));
+  EXPECT_EQ(registry.resources(jid.bare()).at(0).presence, second);
+}
+
 TEST(SessionRegistry, ShutdownTerminatesEverySessionAndLateArrivals_Rfc6120Section4_9_3_20) {
   class CountingSession final : public SessionLink {
   public:
