@@ -26,7 +26,8 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"limits",
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
-      "max_offline_messages", "max_http_connections", "max_privacy_lists", "max_privacy_items"}},
+      "max_offline_messages", "max_http_connections", "max_privacy_lists", "max_privacy_items",
+      "max_vcard_bytes"}},
     {"registration", {"in_band"}},
     {"authentication", {"legacy_iq_auth"}},
     {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
@@ -244,6 +245,10 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       static_cast<std::size_t>(get_integer(root, "limits.max_privacy_lists", 50, 1, 10'000));
   config.max_privacy_items =
       static_cast<std::size_t>(get_integer(root, "limits.max_privacy_items", 1000, 1, 100'000));
+  // A vCard arrives in one stanza, and MySQL keeps it in a MEDIUMTEXT (at most 16 MiB - 1).
+  const auto vcard_ceiling = std::min<std::int64_t>(config.max_stanza_bytes, 16 * 1024 * 1024 - 1);
+  config.max_vcard_bytes = static_cast<std::size_t>(get_integer(
+      root, "limits.max_vcard_bytes", std::min<std::int64_t>(128 * 1024, vcard_ceiling), 0, vcard_ceiling));
   config.max_http_connections =
       static_cast<std::size_t>(get_integer(root, "limits.max_http_connections", 10000, 1, 1'000'000));
   if (auto level = get<std::string>(root, "log.level", "a string")) {

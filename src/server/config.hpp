@@ -64,6 +64,7 @@ struct Config {
   std::size_t max_offline_messages = 1000;  // per account; 0: offline storage off
   std::size_t max_privacy_lists = 50;       // XEP-0016 lists per account
   std::size_t max_privacy_items = 1000;     // items per privacy list
+  std::size_t max_vcard_bytes = 128 * 1024;  // a serialized <vCard/> (XEP-0054), at most a stanza
   std::size_t max_http_connections = 10000;  // per HTTP listener, WebSockets included
   // [contact]: XEP-0157 addresses (URIs) by role, as "abuse", "admin", ... (sorted by role)
   std::vector<std::pair<std::string, std::vector<std::string>>> contact_addresses;

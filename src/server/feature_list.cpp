@@ -14,6 +14,7 @@
 #include "features/register/register_feature.hpp"
 #include "features/roster/roster_feature.hpp"
 #include "features/time/time_feature.hpp"
+#include "features/vcard/vcard_feature.hpp"
 #include "features/version/version_feature.hpp"
 #include "features/accounts/account_store.hpp"
 #include "server/version.hpp"
@@ -42,6 +43,8 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
       accounts, pipeline, registry,
       features::register_::RegisterOptions{.in_band = config.in_band_registration});
   pipeline.add<features::time::TimeFeature>();
+  pipeline.add<features::vcard::VCardFeature>(
+      db, registry, pipeline, features::vcard::VCardOptions{.max_bytes = config.max_vcard_bytes});
   pipeline.add<features::version::VersionFeature>(std::string(tern_version));
 }
 

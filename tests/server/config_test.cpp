@@ -74,6 +74,15 @@ TEST_F(ConfigTest, ErrorsNameTheKey) {
   EXPECT_NE(error_of("[server\n").find(":1:"), std::string::npos);  // file:line:column
 }
 
+TEST_F(ConfigTest, VcardLimitIsAtMostAStanza) {
+  EXPECT_EQ(load_config(std::nullopt).max_vcard_bytes, 131072u);
+  EXPECT_EQ(load("[limits]\nmax_vcard_bytes = 0\n").max_vcard_bytes, 0u);
+  // Below a smaller stanza limit by default, and never above it.
+  EXPECT_EQ(load("[limits]\nmax_stanza_bytes = 65536\n").max_vcard_bytes, 65536u);
+  EXPECT_EQ(error_of("[limits]\nmax_stanza_bytes = 65536\nmax_vcard_bytes = 65537\n"),
+            "limits.max_vcard_bytes: must be between 0 and 65536");
+}
+
 TEST_F(ConfigTest, ContactAddressesAndRegistration) {
   auto config = load("[contact]\nadmin = [\"xmpp:admin@example.org\"]\n"
                      "abuse = [\"mailto:abuse@example.org\", \"xmpp:abuse@example.org\"]\n"

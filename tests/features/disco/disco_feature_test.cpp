@@ -41,6 +41,7 @@ TEST_F(DiscoTest, Example1And2_ServerInfoHasItsIdentityAndEveryRegisteredFeature
             "<feature var='urn:xmpp:blocking'/>"
             "<feature var='urn:xmpp:ping'/>"
             "<feature var='urn:xmpp:time'/>"
+            "<feature var='vcard-temp'/>"
             "</query></iq>");
 }
 
