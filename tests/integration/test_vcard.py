@@ -4,6 +4,7 @@ server adds to presence and sends again when the photo changes, and the vCard go
 account."""
 
 import base64
+import contextlib
 import hashlib
 import os
 import xml.etree.ElementTree as ET
@@ -31,6 +32,17 @@ async def online(jid, port):
     client = XmppClient(jid)
     assert await client.start(port) == "session_start"
     return client
+
+
+@contextlib.asynccontextmanager
+async def alice_and_bob(server):
+    alice = await online("alice@localhost/home", server.c2s_port)
+    bob = await online("bob@localhost/work", server.c2s_port)
+    try:
+        yield alice, bob
+    finally:
+        await alice.stop()
+        await bob.stop()
 
 
 async def send_iq(client, type_, payload, to=None):
@@ -96,9 +108,7 @@ def test_own_vcard_is_kept_exactly_and_read_by_others(vcard_server):
     image = os.urandom(3000)
 
     async def scenario():
-        alice = await online("alice@localhost/home", vcard_server.c2s_port)
-        bob = await online("bob@localhost/work", vcard_server.c2s_port)
-        try:
+        async with alice_and_bob(vcard_server) as (alice, bob):
             # §3.1: none yet: an empty vCard.
             empty = only_vcard(await get_vcard(alice))
             assert len(empty) == 0 and not (empty.text or "").strip()
@@ -133,9 +143,6 @@ def test_own_vcard_is_kept_exactly_and_read_by_others(vcard_server):
                                       to="alice@localhost")
             assert error_of(forbidden)[:2] == ("auth", [q(NS_STANZAS, "forbidden")])
             assert only_vcard(await get_vcard(bob, "alice@localhost")).findtext(q(NS_VCARD, "FN")) == "Alice"
-        finally:
-            await alice.stop()
-            await bob.stop()
 
     run_async(scenario())
 
@@ -161,9 +168,7 @@ def test_contacts_see_the_photo_hash_and_its_changes(vcard_server):
     first, second = os.urandom(2000), os.urandom(2500)
 
     async def scenario():
-        alice = await online("alice@localhost/home", vcard_server.c2s_port)
-        bob = await online("bob@localhost/work", vcard_server.c2s_port)
-        try:
+        async with alice_and_bob(vcard_server) as (alice, bob):
             # No vCard: an empty <photo/> (XEP-0153 §4.1).
             presence = await subscribe(bob, alice)
             assert photo_of(presence) == ""
@@ -190,18 +195,13 @@ def test_contacts_see_the_photo_hash_and_its_changes(vcard_server):
             assert (await send_iq(alice, "set", f"<vCard xmlns='{NS_VCARD}'><FN>A</FN></vCard>")).get("type") == "result"
             presence = await bob.wait_for(is_presence_from("alice@localhost/home"))
             assert photo_of(presence) == ""
-        finally:
-            await alice.stop()
-            await bob.stop()
 
     run_async(scenario())
 
 
 def test_a_clients_own_update_element_is_left_alone(vcard_server):
     async def scenario():
-        alice = await online("alice@localhost/home", vcard_server.c2s_port)
-        bob = await online("bob@localhost/work", vcard_server.c2s_port)
-        try:
+        async with alice_and_bob(vcard_server) as (alice, bob):
             await subscribe(bob, alice)
             own_hash = "01b87fcd030b72895ff8e88db57ec525450f000d"
             presence = alice.make_presence()
@@ -213,9 +213,6 @@ def test_a_clients_own_update_element_is_left_alone(vcard_server):
             # Her client manages the avatar: a new photo sends no presence on her behalf.
             assert (await send_iq(alice, "set", photo_vcard(os.urandom(100)))).get("type") == "result"
             assert not [e for e in await bob.received_within(0.5) if e.tag == q(NS_CLIENT, "presence")]
-        finally:
-            await alice.stop()
-            await bob.stop()
 
     run_async(scenario())
 

@@ -49,6 +49,17 @@ protected:
     ADD_FAILURE() << "no reply to " << stanza;
     return xml::Element("nothing");
   }
+  // "<error type> <condition>" of an IQ error; "(no error)" for anything else.
+  static std::string error_of(const xml::Element& reply) {
+    const auto* error = reply.child("error");
+    if (reply.attribute_or("type") != "error" || !error) return "(no error)";
+    return error->attribute_or("type") + " " + error_condition(reply);
+  }
+  // The reply to a vCard get, to `to` or (empty) to one's own account.
+  static xml::Element get_vcard(TestClient& client, const std::string& to = {}) {
+    auto address = to.empty() ? std::string() : " to='" + to + "'";
+    return iq(client, "<iq type='get' id='get'" + address + "><vCard xmlns='vcard-temp'/></iq>");
+  }
   static std::string set_vcard(TestClient& client, std::string_view vcard) {
     return iq(client, "<iq type='set' id='set'>" + std::string(vcard) + "</iq>").attribute_or("type");
   }
@@ -67,6 +78,11 @@ protected:
     const auto* photo = x->child("photo", update_xmlns);
     return photo ? photo->text() : "(no photo)";
   }
+  // A presence's <x xmlns='vcard-temp:x:update'/> as XML; "(none)" without one.
+  static std::string update_of(const xml::Element& presence) {
+    const auto* x = presence.child("x", update_xmlns);
+    return x ? to_xml(*x) : "(none)";
+  }
   // The presence stanzas from `from` among what arrives within 200 ms.
   static std::vector<xml::Element> presence_from(TestClient& client, std::string_view from) {
     std::vector<xml::Element> found;
@@ -75,12 +91,30 @@ protected:
     }
     return found;
   }
+  // The one presence from `from` among what arrives within 200 ms.
+  static xml::Element single_presence_from(TestClient& client, std::string_view from) {
+    auto found = presence_from(client, from);
+    if (found.size() == 1) return std::move(found.front());
+    ADD_FAILURE() << found.size() << " presence stanzas from " << from;
+    return xml::Element("nothing");
+  }
+  struct Lovers {
+    TestClient romeo;
+    TestClient juliet;
+  };
+  // Both online, Romeo subscribed to Juliet's presence.
+  Lovers romeo_watching_juliet() {
+    auto romeo = server.login("romeo@localhost/orchard");
+    auto juliet = server.login("juliet@localhost/balcony");
+    subscribe(romeo, "romeo@localhost", juliet, "juliet@localhost");
+    return {std::move(romeo), std::move(juliet)};
+  }
   TestServer server;
 };
 
 TEST_F(VCardTest, OwnVcardBeforeAnySetIsEmpty_Section3_1) {
   auto juliet = server.login("juliet@localhost/balcony");
-  auto reply = iq(juliet, "<iq type='get' id='v1'><vCard xmlns='vcard-temp'/></iq>");
+  auto reply = get_vcard(juliet);
   EXPECT_EQ(reply.attribute_or("type"), "result");
   ASSERT_EQ(reply.child_elements().size(), 1u);
   EXPECT_EQ(to_xml(*reply.child_elements().front()), "<vCard xmlns='vcard-temp'/>");
@@ -90,7 +124,7 @@ TEST_F(VCardTest, SetReplacesTheWholeCardAndGetReturnsItExactly_Section3_1And3_2
   auto juliet = server.login("juliet@localhost/balcony");
   EXPECT_EQ(set_vcard(juliet, "<vCard xmlns='vcard-temp'><NICKNAME>jc</NICKNAME></vCard>"), "result");
   EXPECT_EQ(set_vcard(juliet, photo_vcard), "result");
-  auto reply = iq(juliet, "<iq type='get' id='v1' to='juliet@localhost'><vCard xmlns='vcard-temp'/></iq>");
+  auto reply = get_vcard(juliet, "juliet@localhost");
   EXPECT_EQ(reply.attribute_or("type"), "result");
   EXPECT_EQ(reply.attribute_or("from"), "juliet@localhost");
   ASSERT_EQ(reply.child_elements().size(), 1u);
@@ -103,7 +137,7 @@ TEST_F(VCardTest, AnotherUsersVcardIsAnsweredByTheServer_Section3_3) {
   EXPECT_EQ(set_vcard(juliet, photo_vcard), "result");
   juliet.receive_all();
   auto romeo = server.login("romeo@localhost/orchard");
-  auto reply = iq(romeo, "<iq type='get' id='v3' to='juliet@localhost'><vCard xmlns='vcard-temp'/></iq>");
+  auto reply = get_vcard(romeo, "juliet@localhost");
   EXPECT_EQ(reply.attribute_or("type"), "result");
   EXPECT_EQ(reply.attribute_or("from"), "juliet@localhost");
   EXPECT_EQ(reply.attribute_or("to"), "romeo@localhost/orchard");
@@ -113,40 +147,31 @@ TEST_F(VCardTest, AnotherUsersVcardIsAnsweredByTheServer_Section3_3) {
 
 TEST_F(VCardTest, NoVcardAndNoAccountGetTheSameError_Section3_3) {
   auto romeo = server.login("romeo@localhost/orchard");
-  auto none = iq(romeo, "<iq type='get' id='v3' to='nurse@localhost'><vCard xmlns='vcard-temp'/></iq>");
-  EXPECT_EQ(none.attribute_or("type"), "error");
-  EXPECT_EQ(error_condition(none), "service-unavailable");
-  EXPECT_EQ(none.child("error")->attribute_or("type"), "cancel");
-  auto nobody = iq(romeo, "<iq type='get' id='v4' to='tybalt@localhost'><vCard xmlns='vcard-temp'/></iq>");
-  EXPECT_EQ(error_condition(nobody), "service-unavailable");
+  EXPECT_EQ(error_of(get_vcard(romeo, "nurse@localhost")), "cancel service-unavailable");
+  EXPECT_EQ(error_of(get_vcard(romeo, "tybalt@localhost")), "cancel service-unavailable");
   // The server has no vCard of its own.
-  auto domain = iq(romeo, "<iq type='get' id='v5' to='localhost'><vCard xmlns='vcard-temp'/></iq>");
-  EXPECT_EQ(error_condition(domain), "service-unavailable");
+  EXPECT_EQ(error_of(get_vcard(romeo, "localhost")), "cancel service-unavailable");
 }
 
 TEST_F(VCardTest, Example5_UpdatingAnotherUsersVcardIsForbidden) {
   auto romeo = server.login("romeo@localhost/orchard");
   auto reply = iq(romeo, "<iq type='set' id='v2' to='juliet@localhost'>"
                          "<vCard xmlns='vcard-temp'><FN>Not Juliet</FN></vCard></iq>");
-  EXPECT_EQ(reply.attribute_or("type"), "error");
-  EXPECT_EQ(error_condition(reply), "forbidden");
-  EXPECT_EQ(reply.child("error")->attribute_or("type"), "auth");
-  auto get = iq(romeo, "<iq type='get' id='v3' to='juliet@localhost'><vCard xmlns='vcard-temp'/></iq>");
-  EXPECT_EQ(error_condition(get), "service-unavailable");
+  EXPECT_EQ(error_of(reply), "auth forbidden");
+  EXPECT_EQ(error_of(get_vcard(romeo, "juliet@localhost")), "cancel service-unavailable");
 }
 
 TEST_F(VCardTest, AnEmptyVcardRemovesTheStoredOne) {
   auto juliet = server.login("juliet@localhost/balcony");
   EXPECT_EQ(set_vcard(juliet, "<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>"), "result");
   EXPECT_EQ(set_vcard(juliet, "<vCard xmlns='vcard-temp'/>"), "result");
-  auto own = iq(juliet, "<iq type='get' id='v1'><vCard xmlns='vcard-temp'/></iq>");
+  auto own = get_vcard(juliet);
   EXPECT_EQ(to_xml(*own.child_elements().front()), "<vCard xmlns='vcard-temp'/>");
   auto romeo = server.login("romeo@localhost/orchard");
-  auto other = iq(romeo, "<iq type='get' id='v3' to='juliet@localhost'><vCard xmlns='vcard-temp'/></iq>");
-  EXPECT_EQ(error_condition(other), "service-unavailable");
+  EXPECT_EQ(error_of(get_vcard(romeo, "juliet@localhost")), "cancel service-unavailable");
 }
 
-TEST_F(VCardTest, AdvertisedInDiscoAndTheImplementationTable_Section4) {
+TEST_F(VCardTest, AdvertisedInServiceDiscovery_Section4) {
   auto romeo = server.login("romeo@localhost/orchard");
   auto info = iq(romeo, "<iq type='get' id='d' to='localhost'>"
                         "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
@@ -166,15 +191,12 @@ TEST_F(VCardTest, AccountDeletionTakesTheVcard) {
   }
   server.create_account("juliet@localhost");
   auto romeo = server.login("romeo@localhost/orchard");
-  auto reply = iq(romeo, "<iq type='get' id='v3' to='juliet@localhost'><vCard xmlns='vcard-temp'/></iq>");
-  EXPECT_EQ(error_condition(reply), "service-unavailable");
+  EXPECT_EQ(error_of(get_vcard(romeo, "juliet@localhost")), "cancel service-unavailable");
   // Nor is the cached hash of the old account's photo used for the new one.
   auto juliet = server.login("juliet@localhost/again");
   subscribe(romeo, "romeo@localhost", juliet, "juliet@localhost");
   juliet.send("<presence><show>away</show></presence>");
-  auto seen = presence_from(romeo, "juliet@localhost/again");
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(photo_of(seen.front()), "");
+  EXPECT_EQ(photo_of(single_presence_from(romeo, "juliet@localhost/again")), "");
 }
 
 class SmallVCardLimit : public VCardTest {
@@ -188,10 +210,9 @@ TEST_F(SmallVCardLimit, ABiggerVcardIsNotAcceptableAndNotStored) {
   std::string big = "<vCard xmlns='vcard-temp'><FN>" + std::string(100, 'j') + "</FN></vCard>";
   EXPECT_EQ(set_vcard(juliet, small), "result");
   auto reply = iq(juliet, "<iq type='set' id='big'>" + big + "</iq>");
-  EXPECT_EQ(reply.attribute_or("type"), "error");
-  EXPECT_EQ(error_condition(reply), "not-acceptable");
+  EXPECT_EQ(error_of(reply), "modify not-acceptable");
   EXPECT_EQ(reply.child("error")->child("text")->text(), "a vCard may have at most 100 bytes");
-  auto own = iq(juliet, "<iq type='get' id='v1'><vCard xmlns='vcard-temp'/></iq>");
+  auto own = get_vcard(juliet);
   EXPECT_EQ(to_xml(*own.child_elements().front()), to_xml(parse_xml(small)));
 }
 
@@ -206,14 +227,11 @@ TEST(VCardPhoto, HashOfTheDecodedImageOrNothing) {
 }
 
 TEST_F(VCardTest, PresenceCarriesThePhotoHash_Xep0153Section3_2) {
-  auto romeo = server.login("romeo@localhost/orchard");
-  auto juliet = server.login("juliet@localhost/balcony");
-  subscribe(romeo, "romeo@localhost", juliet, "juliet@localhost");
+  auto [romeo, juliet] = romeo_watching_juliet();
   // No vCard yet: an empty <photo/>.
   juliet.send("<presence><show>away</show></presence>");
-  auto before = presence_from(romeo, "juliet@localhost/balcony");
-  ASSERT_EQ(before.size(), 1u);
-  EXPECT_EQ(to_xml(*before.front().child("x", update_xmlns)), "<x xmlns='vcard-temp:x:update'><photo/></x>");
+  EXPECT_EQ(update_of(single_presence_from(romeo, "juliet@localhost/balcony")),
+            "<x xmlns='vcard-temp:x:update'><photo/></x>");
 
   EXPECT_EQ(set_vcard(juliet, photo_vcard), "result");
   // Her next login's presence has the hash, and so has directed presence.
@@ -221,16 +239,12 @@ TEST_F(VCardTest, PresenceCarriesThePhotoHash_Xep0153Section3_2) {
   EXPECT_TRUE(juliet.is_closed());
   romeo.receive_all();
   auto again = server.login("juliet@localhost/chamber");
-  auto initial = presence_from(romeo, "juliet@localhost/chamber");
-  ASSERT_EQ(initial.size(), 1u);
-  EXPECT_EQ(photo_of(initial.front()), hello_sha1);
+  EXPECT_EQ(photo_of(single_presence_from(romeo, "juliet@localhost/chamber")), hello_sha1);
   auto nurse = server.bind("nurse@localhost/kitchen");
   nurse.send("<presence><priority>1</priority></presence>");
   nurse.receive_all();
   again.send("<presence to='nurse@localhost/kitchen'/>");
-  auto directed = presence_from(nurse, "juliet@localhost/chamber");
-  ASSERT_EQ(directed.size(), 1u);
-  EXPECT_EQ(photo_of(directed.front()), hello_sha1);
+  EXPECT_EQ(photo_of(single_presence_from(nurse, "juliet@localhost/chamber")), hello_sha1);
 }
 
 TEST_F(VCardTest, ANewPhotoIsAnnouncedWithoutTheClientSendingPresence_Xep0153Section4_2) {
@@ -253,28 +267,21 @@ TEST_F(VCardTest, ANewPhotoIsAnnouncedWithoutTheClientSendingPresence_Xep0153Sec
   std::sort(from.begin(), from.end());
   EXPECT_EQ(from, (std::vector<std::string>{"juliet@localhost/balcony", "juliet@localhost/chamber"}));
   // Her other resource learns it too.
-  auto seen = presence_from(chamber, "juliet@localhost/balcony");
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(photo_of(seen.front()), hello_sha1);
+  EXPECT_EQ(photo_of(single_presence_from(chamber, "juliet@localhost/balcony")), hello_sha1);
 
   // The same photo again changes nothing; no photo is an empty <photo/>.
   juliet.receive_all();
   EXPECT_EQ(set_vcard(juliet, photo_vcard), "result");
   EXPECT_TRUE(romeo.receives_nothing());
   EXPECT_EQ(set_vcard(juliet, "<vCard xmlns='vcard-temp'><FN>Juliet</FN></vCard>"), "result");
-  auto cleared = presence_from(romeo, "juliet@localhost/balcony");
-  ASSERT_EQ(cleared.size(), 1u);
-  EXPECT_EQ(photo_of(cleared.front()), "");
+  EXPECT_EQ(photo_of(single_presence_from(romeo, "juliet@localhost/balcony")), "");
 }
 
 TEST_F(VCardTest, AClientsOwnUpdateElementIsLeftAlone_Xep0153Section3_2) {
-  auto romeo = server.login("romeo@localhost/orchard");
-  auto juliet = server.login("juliet@localhost/balcony");
-  subscribe(romeo, "romeo@localhost", juliet, "juliet@localhost");
+  auto [romeo, juliet] = romeo_watching_juliet();
   juliet.send("<presence><x xmlns='vcard-temp:x:update'/></presence>");
-  auto seen = presence_from(romeo, "juliet@localhost/balcony");
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(to_xml(*seen.front().child("x", update_xmlns)), "<x xmlns='vcard-temp:x:update'/>");
+  EXPECT_EQ(update_of(single_presence_from(romeo, "juliet@localhost/balcony")),
+            "<x xmlns='vcard-temp:x:update'/>");
   // Its avatar is the client's business: no presence is sent for it.
   EXPECT_EQ(set_vcard(juliet, photo_vcard), "result");
   EXPECT_TRUE(romeo.receives_nothing());
