@@ -91,7 +91,9 @@ boost::asio::awaitable<std::string> VCardFeature::hash_of(xmpp::Jid account, boo
 }
 
 boost::asio::awaitable<void> VCardFeature::announce(xmpp::Jid account, std::string hash) {
-  for (const auto& resource : hashes_.changed(account, hash)) {
+  // Named, not a temporary of the loop: g++ 12 destroys that at the first suspension in it.
+  auto stamped = hashes_.changed(account, hash);
+  for (const auto& resource : stamped) {
     xml::SharedElement current;
     for (const auto& bound : registry_.resources(account)) {
       if (bound.jid == resource && bound.priority) current = bound.presence;

@@ -203,7 +203,8 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& from, cons
       bounce(stanza, StanzaError::service_unavailable());
       co_return;
     }
-    if (co_await recipient_verdict(to, stanza, from) != Verdict::allow) {
+    auto verdict = co_await recipient_verdict(to, stanza, from);
+    if (verdict != Verdict::allow) {
       refuse_blocked(stanza);
       co_return;
     }
@@ -228,16 +229,20 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& from, cons
   if (per_session) {
     std::vector<BoundResource> allowed;
     for (auto& resource : resources) {
-      if (co_await recipient_verdict(resource.jid, stanza, from) == Verdict::allow) allowed.push_back(std::move(resource));
+      auto verdict = co_await recipient_verdict(resource.jid, stanza, from);
+      if (verdict == Verdict::allow) allowed.push_back(std::move(resource));
     }
     if (allowed.empty()) {
       refuse_blocked(stanza);
       co_return;
     }
     resources = std::move(allowed);
-  } else if (co_await recipient_verdict(to, stanza, from) != Verdict::allow) {
-    refuse_blocked(stanza);
-    co_return;
+  } else {
+    auto verdict = co_await recipient_verdict(to, stanza, from);
+    if (verdict != Verdict::allow) {
+      refuse_blocked(stanza);
+      co_return;
+    }
   }
   if (co_await pipeline_.process(Stage::inbound, stanza) == Handled::yes) co_return;
   if (stanza.name() == "message") {
@@ -279,7 +284,8 @@ asio::awaitable<void> Router::to_full(xml::Element stanza, const Jid& from, cons
     co_return;
   }
   if (auto session = registry_.find(to)) {
-    if (co_await recipient_verdict(to, stanza, from) != Verdict::allow) {
+    auto verdict = co_await recipient_verdict(to, stanza, from);
+    if (verdict != Verdict::allow) {
       refuse_blocked(stanza);
       co_return;
     }
