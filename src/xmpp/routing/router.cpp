@@ -85,14 +85,9 @@ std::optional<Verdict> Router::verdict_now(const Jid& user, Direction direction,
   return policy->decided(user, direction, stanza, peer);
 }
 
-asio::awaitable<Verdict> Router::sender_verdict(const xml::Element& stanza) {
-  const std::string* to_text = stanza.attribute("to");
-  if (!to_text) co_return Verdict::allow;
-  auto from = Jid::parse(stanza.attribute_or("from"));
-  auto to = Jid::parse(*to_text);
-  if (!from || !to) co_return Verdict::allow;
-  auto verdict = verdict_now(*from, Direction::outbound, stanza, *to);
-  if (!verdict) verdict = co_await pipeline_.privacy()->decide(*from, Direction::outbound, stanza, *to);
+asio::awaitable<Verdict> Router::sender_verdict(const Jid& from, const xml::Element& stanza, const Jid& to) {
+  auto verdict = verdict_now(from, Direction::outbound, stanza, to);
+  if (!verdict) verdict = co_await pipeline_.privacy()->decide(from, Direction::outbound, stanza, to);
   co_return *verdict;
 }
 
@@ -126,9 +121,8 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
     co_return;
   }
   if (privacy == SenderPrivacy::check) {
-    auto verdict = verdict_now(from, Direction::outbound, stanza, *to);
-    if (!verdict) verdict = co_await pipeline_.privacy()->decide(from, Direction::outbound, stanza, *to);
-    if (*verdict != Verdict::allow) co_return;
+    auto verdict = co_await sender_verdict(from, stanza, *to);
+    if (verdict != Verdict::allow) co_return;
   }
   if (!serves(to->domainpart())) {
     // No server-to-server yet (RFC 6120 §10.4.3): no remote domain is reachable.
@@ -145,9 +139,10 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
 }
 
 asio::awaitable<void> Router::route_to_resource(xml::Element stanza, Jid resource) {
-  auto verdict = co_await sender_verdict(stanza);
-  if (verdict != Verdict::allow) co_return;
   auto from = *Jid::parse(stanza.attribute_or("from"));
+  auto to = Jid::parse(stanza.attribute_or("to")).value_or(resource);
+  auto verdict = co_await sender_verdict(from, stanza, to);
+  if (verdict != Verdict::allow) co_return;
   co_await to_full(std::move(stanza), from, resource);
 }
 

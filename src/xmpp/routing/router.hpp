@@ -33,9 +33,9 @@ public:
   // (or none: an IQ or message for the sender's own account, RFC 6120 §10.3).
   // A stanza the sender's rules block is dropped.
   boost::asio::awaitable<void> route(xml::Element stanza, SenderPrivacy privacy = SenderPrivacy::check);
-  // What the sender's privacy rules say about this stanza (allow when it has no 'to', goes to
-  // the sender's own account or the server, or comes from elsewhere).
-  boost::asio::awaitable<Verdict> sender_verdict(const xml::Element& stanza);
+  // What the sender's privacy rules say about this stanza from `from` to `to` (allow when it
+  // goes to the sender's own account or the server, or comes from elsewhere).
+  boost::asio::awaitable<Verdict> sender_verdict(const Jid& from, const xml::Element& stanza, const Jid& to);
   // Routes as if the stanza were addressed to this full JID, leaving its 'to' as it is: a
   // presence broadcast to a contact's bare JID delivered to some of its resources only. The
   // sender's privacy rules apply as in route().

@@ -383,15 +383,18 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
       co_return;
     }
   }
-  if (const std::string* to = stanza.attribute("to"); to && !Jid::parse(*to)) {
-    if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
-    co_return;
-  }
-  // XEP-0016 §2.14, XEP-0191 §3.3: what the user's own rules block is answered, not routed.
-  auto verdict = co_await services_.router.sender_verdict(stanza);
-  if (verdict != Verdict::allow) {
-    if (type != "error") stream_->send(blocked_reply(stanza, verdict));
-    co_return;
+  if (const std::string* to = stanza.attribute("to")) {
+    auto recipient = Jid::parse(*to);
+    if (!recipient) {
+      if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
+      co_return;
+    }
+    // XEP-0016 §2.14, XEP-0191 §3.3: what the user's own rules block is answered, not routed.
+    auto verdict = co_await services_.router.sender_verdict(jid_, stanza, *recipient);
+    if (verdict != Verdict::allow) {
+      if (type != "error") stream_->send(blocked_reply(stanza, verdict));
+      co_return;
+    }
   }
   if (stanza.name() != "iq" &&
       co_await services_.pipeline.process(xmpp::Stage::outbound, stanza) == Handled::yes) {
