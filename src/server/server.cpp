@@ -81,13 +81,12 @@ void log_listening(std::string_view what, const asio::ip::tcp::endpoint& bound) 
   spdlog::info("listening for {} on [{}]:{}", what, bound.address().to_string(), bound.port());
 }
 
-// A coroutine of its own (not a lambda) so that the session lives as long as its run().
 asio::awaitable<void> run_c2s(std::shared_ptr<transport::Stream> stream, Server::Parts& parts) {
   auto session = std::make_shared<xmpp::C2SSession>(
       std::move(stream),
       xmpp::C2SServices{parts.registry, parts.router, parts.pipeline, parts.accounts},
       parts.c2s_options);
-  co_await session->run();
+  return session->run(session);
 }
 
 }  // namespace

@@ -17,7 +17,7 @@ namespace tern::testing {
 namespace {
 
 boost::asio::awaitable<void> run_session(std::shared_ptr<xmpp::C2SSession> session) {
-  co_await session->run();
+  co_await session->run(session);
 }
 
 }  // namespace

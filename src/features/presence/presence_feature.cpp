@@ -34,7 +34,7 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
     copy.set_attribute("from", user.full());
     copy.set_attribute("to", item.contact.full());
     if (order == 0 || !is_local_account(item.contact)) {
-      co_await router_.route(std::move(copy));
+      co_await router_.route(std::move(copy), user, item.contact);
       continue;
     }
     // Initial presence to a local contact: only to the resources that were available first;
@@ -45,7 +45,7 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
     for (const auto& resource : contact_resources) {
       if (!resource.priority || resource.available_order >= order) continue;
       xml::Element delivered = copy;
-      co_await router_.route_to_resource(std::move(delivered), resource.jid);
+      co_await router_.route_to_resource(std::move(delivered), user, item.contact, resource.jid);
     }
   }
   if (change.kind == Kind::became_unavailable) {
@@ -56,7 +56,7 @@ boost::asio::awaitable<void> PresenceFeature::broadcast(const xmpp::Availability
       xml::Element copy = change.presence;
       copy.set_attribute("from", user.full());
       copy.set_attribute("to", recipient.full());
-      co_await router_.route(std::move(copy));
+      co_await router_.route(std::move(copy), user, recipient);
     }
     co_return;
   }

@@ -15,7 +15,7 @@ boost::asio::awaitable<std::size_t> send_current_presence(Router& router, const 
     xml::Element presence = *resource.presence;
     presence.set_attribute("from", resource.jid.full());
     presence.set_attribute("to", recipient.full());
-    co_await router.route(std::move(presence));
+    co_await router.route(std::move(presence), resource.jid, recipient);
     ++sent;
   }
   co_return sent;
@@ -30,7 +30,7 @@ boost::asio::awaitable<void> send_unavailable_presence(Router& router, const Ses
     presence.set_attribute("from", resource.jid.full());
     presence.set_attribute("to", recipient.full());
     presence.set_attribute("type", "unavailable");
-    co_await router.route(std::move(presence));
+    co_await router.route(std::move(presence), resource.jid, recipient);
   }
 }
 

@@ -35,6 +35,13 @@ bool is_subscription(const xml::Element& presence) {
          type == "unsubscribed";
 }
 
+// Presence that announces availability: no type, or "unavailable".
+bool is_availability(const xml::Element& stanza) {
+  if (stanza.name() != "presence") return false;
+  auto type = stanza.attribute_or("type");
+  return type.empty() || type == "unavailable";
+}
+
 xml::SharedElement share(xml::Element element) {
   return std::make_shared<const xml::Element>(std::move(element));
 }
@@ -120,27 +127,30 @@ asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) 
     bounce(stanza, StanzaError::jid_malformed());
     co_return;
   }
+  co_await route(std::move(stanza), from, *to, privacy);
+}
+
+asio::awaitable<void> Router::route(xml::Element stanza, const Jid& from, const Jid& to, SenderPrivacy privacy) {
   if (privacy == SenderPrivacy::check) {
-    auto verdict = co_await sender_verdict(from, stanza, *to);
+    auto verdict = co_await sender_verdict(from, stanza, to);
     if (verdict != Verdict::allow) co_return;
   }
-  if (!serves(to->domainpart())) {
+  if (!serves(to.domainpart())) {
     // No server-to-server yet (RFC 6120 §10.4.3): no remote domain is reachable.
     bounce(stanza, StanzaError::remote_server_not_found());
     co_return;
   }
-  if (!to->has_localpart()) {
-    co_await to_server(std::move(stanza), from, *to);
-  } else if (to->is_bare()) {
-    co_await to_bare(std::move(stanza), from, *to);
+  if (!to.has_localpart()) {
+    co_await to_server(std::move(stanza), from, to);
+  } else if (to.is_bare()) {
+    co_await to_bare(std::move(stanza), from, to);
   } else {
-    co_await to_full(std::move(stanza), from, *to);
+    co_await to_full(std::move(stanza), from, to);
   }
 }
 
-asio::awaitable<void> Router::route_to_resource(xml::Element stanza, Jid resource) {
-  auto from = *Jid::parse(stanza.attribute_or("from"));
-  auto to = Jid::parse(stanza.attribute_or("to")).value_or(resource);
+asio::awaitable<void> Router::route_to_resource(xml::Element stanza, const Jid& from, const Jid& to,
+                                                const Jid& resource) {
   auto verdict = co_await sender_verdict(from, stanza, to);
   if (verdict != Verdict::allow) co_return;
   co_await to_full(std::move(stanza), from, resource);
@@ -178,6 +188,11 @@ bool Router::deliver_to_most_available(const std::vector<BoundResource>& resourc
 asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& from, const Jid& to) {
   auto resources = registry_.resources(to);
   bool exists = !resources.empty();
+  if (!exists && is_availability(stanza)) {
+    // §8.5.2.2.2 (and §8.5.1 for no such account): ignored, whatever the account's rules; no
+    // feature serves it. A logout's broadcast to offline contacts costs no storage lookup.
+    co_return;
+  }
   if (!exists) {
     std::optional<bool> found;
     try {
@@ -218,9 +233,7 @@ asio::awaitable<void> Router::to_bare(xml::Element stanza, const Jid& from, cons
   }
   // XEP-0016 §2.2: privacy rules first. Messages and presence notifications meet the rules of
   // each session they could reach; the rest, and what finds no session, the account's.
-  auto type_attribute = stanza.attribute_or("type");
-  bool per_session = !resources.empty() && (stanza.name() == "message" || type_attribute.empty() ||
-                                            type_attribute == "unavailable");
+  bool per_session = !resources.empty() && (stanza.name() == "message" || is_availability(stanza));
   if (per_session) {
     std::vector<BoundResource> allowed;
     for (auto& resource : resources) {

@@ -33,13 +33,18 @@ public:
   // (or none: an IQ or message for the sender's own account, RFC 6120 §10.3).
   // A stanza the sender's rules block is dropped.
   boost::asio::awaitable<void> route(xml::Element stanza, SenderPrivacy privacy = SenderPrivacy::check);
+  // As route(), for a stanza with a 'to' whose caller has 'from' and 'to' as JIDs already: no
+  // parsing them again.
+  boost::asio::awaitable<void> route(xml::Element stanza, const Jid& from, const Jid& to,
+                                     SenderPrivacy privacy = SenderPrivacy::check);
   // What the sender's privacy rules say about this stanza from `from` to `to` (allow when it
   // goes to the sender's own account or the server, or comes from elsewhere).
   boost::asio::awaitable<Verdict> sender_verdict(const Jid& from, const xml::Element& stanza, const Jid& to);
   // Routes as if the stanza were addressed to this full JID, leaving its 'to' as it is: a
   // presence broadcast to a contact's bare JID delivered to some of its resources only. The
   // sender's privacy rules apply as in route().
-  boost::asio::awaitable<void> route_to_resource(xml::Element stanza, Jid resource);
+  boost::asio::awaitable<void> route_to_resource(xml::Element stanza, const Jid& from, const Jid& to,
+                                                 const Jid& resource);
   // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
   void bounce(const xml::Element& stanza, const StanzaError& error);
   // Sends an IQ get/set from the server (its 'from' and 'to' set by the caller; the id is

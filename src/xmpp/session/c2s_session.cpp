@@ -78,14 +78,18 @@ void C2SSession::terminate(StreamError error) {
   });
 }
 
-asio::awaitable<void> C2SSession::run() {
+asio::awaitable<void> C2SSession::run([[maybe_unused]] std::shared_ptr<C2SSession> self) {
   services_.registry.connected(shared_from_this());
   log_info("connected");
   std::optional<StreamError> error;
   std::string ended = "closed by the client";
   try {
     co_await negotiate();
-    co_await serve();
+    // Ends when the client closes the stream (next_element() throws) or on a stream error.
+    while (true) {
+      auto stanza = co_await next_element();
+      co_await handle_stanza(std::move(stanza));
+    }
   } catch (const StreamErrorRaised& raised) {
     error = raised.error;
   } catch (const transport::StreamFailure& failure) {
@@ -135,8 +139,7 @@ asio::awaitable<void> C2SSession::end() {
 
 asio::awaitable<transport::Inbound> C2SSession::next() {
   if (pending_error_) throw StreamErrorRaised{*pending_error_};
-  auto timeout = stage_ == Stage::bound ? options_.idle_timeout : options_.negotiation_timeout;
-  co_return co_await stream_->receive(timeout);
+  return stream_->receive(stage_ == Stage::bound ? options_.idle_timeout : options_.negotiation_timeout);
 }
 
 asio::awaitable<xml::Element> C2SSession::next_element() {
@@ -323,14 +326,6 @@ void C2SSession::claim(const Jid& full) {
   log_info("bound");
 }
 
-// Ends when the client closes the stream (next_element() throws) or on a stream error.
-asio::awaitable<void> C2SSession::serve() {
-  while (true) {
-    auto stanza = co_await next_element();
-    co_await handle_stanza(std::move(stanza));
-  }
-}
-
 asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
   if (!is_stanza(stanza)) {
     throw StreamErrorRaised{StreamError("unsupported-stanza-type")};  // §4.9.3.24
@@ -383,8 +378,9 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
       co_return;
     }
   }
+  std::optional<Jid> recipient;
   if (const std::string* to = stanza.attribute("to")) {
-    auto recipient = Jid::parse(*to);
+    recipient = Jid::parse(*to);
     if (!recipient) {
       if (type != "error") stream_->send(error_reply(stanza, StanzaError::jid_malformed()));
       co_return;
@@ -400,11 +396,15 @@ asio::awaitable<void> C2SSession::handle_stanza(xml::Element stanza) {
       co_await services_.pipeline.process(xmpp::Stage::outbound, stanza) == Handled::yes) {
     co_return;
   }
-  if (stanza.name() == "presence" && !stanza.attribute("to")) {
+  if (stanza.name() == "presence" && !recipient) {
     co_await own_presence(std::move(stanza));
     co_return;
   }
-  co_await services_.router.route(std::move(stanza), SenderPrivacy::skip);
+  if (recipient) {
+    co_await services_.router.route(std::move(stanza), jid_, *recipient, SenderPrivacy::skip);
+  } else {
+    co_await services_.router.route(std::move(stanza), SenderPrivacy::skip);
+  }
 }
 
 // RFC 6121 §4.2-§4.5: presence without 'to' sets this resource's availability; features

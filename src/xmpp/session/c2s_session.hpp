@@ -48,7 +48,8 @@ class C2SSession final : public SessionLink, public std::enable_shared_from_this
 public:
   C2SSession(std::shared_ptr<transport::Stream> stream, C2SServices services,
              const C2SOptions& options);
-  asio::awaitable<void> run();
+  // Serves the stream until it ends; `self` is this session, which the coroutine keeps alive.
+  asio::awaitable<void> run(std::shared_ptr<C2SSession> self);
 
   void deliver(xml::SharedElement stanza) override;
   void terminate(StreamError error) override;
@@ -56,6 +57,7 @@ public:
 private:
   enum class Stage { tls, authentication, binding, bound };
 
+  // The stream's next event (not a coroutine: one frame less for each idle session to keep).
   asio::awaitable<transport::Inbound> next();
   asio::awaitable<xml::Element> next_element();
   asio::awaitable<void> open_stream();
@@ -75,7 +77,6 @@ private:
   asio::awaitable<void> iq_auth(const xml::Element& iq);
   void bind(const xml::Element& iq);
   void claim(const Jid& full);
-  asio::awaitable<void> serve();
   asio::awaitable<void> handle_stanza(xml::Element stanza);
   asio::awaitable<void> own_presence(xml::Element presence);
   asio::awaitable<void> end();

@@ -27,7 +27,11 @@ public:
   asio::awaitable<std::optional<sasl::ScramCredentials>> credentials(Jid, sasl::ScramHash) override {
     co_return std::nullopt;
   }
-  asio::awaitable<bool> exists(Jid account) override { co_return names.contains(account.bare_string()); }
+  asio::awaitable<bool> exists(Jid account) override {
+    ++lookups;
+    co_return names.contains(account.bare_string());
+  }
+  int lookups = 0;
   std::set<std::string> names{"juliet@capulet.lit", "romeo@montague.lit", "nurse@capulet.lit"};
 };
 
@@ -121,6 +125,14 @@ TEST_F(Routing, UnknownLocalUserIsServiceUnavailable_8_5_1) {
   ASSERT_EQ(romeo->received.size(), 2u);
   EXPECT_EQ(error_condition(romeo->received[0]), "service-unavailable");
   EXPECT_EQ(error_condition(romeo->received[1]), "service-unavailable");
+}
+
+TEST_F(Routing, AvailabilityForAnAccountWithoutSessionsIsIgnoredWithoutALookup_8_5_2_2_2) {
+  route("<presence from='romeo@montague.lit/orchard' to='juliet@capulet.lit'/>");
+  route("<presence from='romeo@montague.lit/orchard' to='juliet@capulet.lit' type='unavailable'/>");
+  route("<presence from='romeo@montague.lit/orchard' to='nobody@capulet.lit' type='unavailable'/>");
+  EXPECT_TRUE(romeo->received.empty());
+  EXPECT_EQ(accounts.lookups, 0);
 }
 
 TEST_F(Routing, IqToBareJidIsAnsweredByTheServerNeverForwarded_8_5_2_1_3) {
