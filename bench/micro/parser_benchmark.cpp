@@ -10,7 +10,7 @@ namespace {
 
 void ParseChatMessage(benchmark::State& state) {
   xml::Parser parser;
-  std::deque<xml::ParseEvent> events;
+  std::vector<xml::ParseEvent> events;
   parser.feed(stream_header, events);
   for (auto _ : state) {
     events.clear();
@@ -23,7 +23,7 @@ BENCHMARK(ParseChatMessage);
 
 void ParseChatMessageAfterHibernation(benchmark::State& state) {
   xml::Parser parser;
-  std::deque<xml::ParseEvent> events;
+  std::vector<xml::ParseEvent> events;
   parser.feed(stream_header, events);
   for (auto _ : state) {
     parser.hibernate();

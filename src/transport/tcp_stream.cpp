@@ -97,6 +97,7 @@ asio::awaitable<void> TcpStream::drain(std::chrono::steady_clock::time_point dea
 void TcpStream::restart() {
   parser_.reset();
   events_.clear();
+  next_event_ = 0;
   failure_.reset();
 }
 
@@ -104,7 +105,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
   idle_timeout_ = idle_timeout;
   last_activity_ = std::chrono::steady_clock::now();
   arm_watchdog();
-  while (events_.empty()) {
+  while (next_event_ == events_.size()) {
     if (failure_) throw *failure_;
     if (interrupted_) {
       interrupted_ = false;
@@ -119,8 +120,11 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     }
     auto read = socket_.read_now(read_buffer());
     if (read.bytes == 0 && !read.error) {
-      // Nothing to read: an idle connection keeps no XML parser (about 11 KiB) until bytes come.
+      // Nothing to read: an idle connection keeps no XML parser (about 11 KiB) and no event
+      // buffer until bytes come.
       parser_.hibernate();
+      std::vector<xml::ParseEvent>().swap(events_);
+      next_event_ = 0;
       reading_ = true;
       auto cancellation = read_cancel_.slot();
       auto ec = co_await socket_.wait(read.wait_for, cancellation);
@@ -134,15 +138,15 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     if (read.error) throw StreamFailure(Failure::io_error, read.error.message());
     yielded_since_read_ = false;
     last_activity_ = std::chrono::steady_clock::now();
+    events_.clear();
+    next_event_ = 0;
     try {
       parser_.feed(std::string_view(read_buffer().data(), read.bytes), events_);
     } catch (const xml::ParseFailure& parse_failure) {
       failure_.emplace(failure_for(parse_failure.error()), parse_failure.what());
     }
   }
-  auto event = std::move(events_.front());
-  events_.pop_front();
-  co_return to_inbound(std::move(event));
+  co_return to_inbound(std::move(events_[next_event_++]));
 }
 
 void TcpStream::interrupt() {

@@ -5,10 +5,10 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "transport/stream.hpp"
 #include "transport/tls_socket.hpp"
@@ -55,7 +55,8 @@ private:
   StreamTraits traits_;
   bool closed_ = false;
   xml::Parser parser_;
-  std::deque<xml::ParseEvent> events_;
+  std::vector<xml::ParseEvent> events_;  // parsed, not yet received from events_[next_event_] on
+  std::size_t next_event_ = 0;
   std::optional<StreamFailure> failure_;  // reported once the events parsed before it are taken
   // One read at a time; the watchdog and interrupt() cancel it through this signal.
   asio::cancellation_signal read_cancel_;

@@ -15,6 +15,9 @@ const std::string* find_attribute(const Attributes& attributes, std::string_view
 Element::Element(std::string name, std::string xmlns)
     : name_(std::move(name)), xmlns_(std::move(xmlns)) {}
 
+Element::Element(std::string name, std::string xmlns, Attributes attributes)
+    : name_(std::move(name)), xmlns_(std::move(xmlns)), attributes_(std::move(attributes)) {}
+
 Element Element::text_node(std::string text) {
   Element node;
   node.text_ = std::move(text);

@@ -26,6 +26,8 @@ class Element {
 public:
   Element() = default;
   explicit Element(std::string name, std::string xmlns = {});
+  // `attributes` must have distinct names (the parser's, which Expat has checked).
+  Element(std::string name, std::string xmlns, Attributes attributes);
   static Element text_node(std::string text);
 
   bool is_text() const { return name_.empty(); }

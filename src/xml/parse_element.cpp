@@ -1,7 +1,6 @@
 // One element from text.
 #include "xml/parse_element.hpp"
 
-#include <deque>
 #include <optional>
 #include <stdexcept>
 
@@ -11,7 +10,7 @@ namespace tern::xml {
 
 Element parse_element(std::string_view text, std::string_view default_xmlns, ParserLimits limits) {
   Parser parser(limits);
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   std::string root = "<root";
   if (!default_xmlns.empty()) {
     root += " xmlns='";

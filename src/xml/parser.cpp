@@ -50,7 +50,7 @@ QualifiedName split_name(std::string_view name) {
 struct Parser::State {
   ParserLimits limits;
   XML_Parser expat = nullptr;
-  std::deque<ParseEvent>* events = nullptr;
+  std::vector<ParseEvent>* events = nullptr;
   std::optional<ParseFailure> failure;
   std::size_t depth = 0;  // 0: before the root; 1: inside the root; 2+: inside a top-level element
   std::vector<Element*> open;  // the element being built and its open descendants
@@ -125,8 +125,9 @@ struct Parser::State {
     XML_StopParser(expat, XML_FALSE);
   }
 
-  Attributes attributes_of(const XML_Char** atts) {
+  Attributes attributes_of(const XML_Char** atts, std::size_t count, std::size_t room = 0) {
     Attributes attributes;
+    attributes.reserve(pending_declarations.size() + count + room);
     for (const auto& declaration : pending_declarations) {
       if (!declaration.prefix.empty()) {
         attributes.push_back({"xmlns:" + declaration.prefix, declaration.xmlns});
@@ -161,7 +162,7 @@ struct Parser::State {
     }
     if (self.depth == 0) {
       RootOpened root{qualified.local, qualified.xmlns, qualified.prefix, {}, self.pending_declarations};
-      root.attributes = self.attributes_of(atts);
+      root.attributes = self.attributes_of(atts, count / 2);
       std::erase_if(root.attributes, [](const Attribute& a) { return a.name.starts_with("xmlns:"); });
       self.pending_declarations.clear();
       self.depth = 1;
@@ -173,10 +174,10 @@ struct Parser::State {
     if (self.depth - 1 >= self.limits.max_depth) {
       return self.fail(ParseError::too_deep, "elements nested too deeply");
     }
-    Element element(qualified.local, qualified.xmlns);
-    for (auto& attribute : self.attributes_of(atts)) {
-      element.set_attribute(attribute.name, std::move(attribute.value));
-    }
+    // Room for two more on a top-level element: a stanza gains a couple on its way (the stamps
+    // of 'from' and 'xml:lang').
+    std::size_t room = self.depth == 1 ? 2 : 0;
+    Element element(std::move(qualified.local), std::move(qualified.xmlns), self.attributes_of(atts, count / 2, room));
     self.pending_declarations.clear();
     if (self.depth == 1) {
       self.element_start = static_cast<std::size_t>(XML_GetCurrentByteIndex(self.expat));
@@ -262,11 +263,15 @@ bool Parser::hibernate() {
   if (state.failure || state.depth != 1 || state.boundary != state.fed) return false;
   XML_ParserFree(state.expat);
   state.expat = nullptr;
+  // What is left is kept small too: thousands of connections idle at once.
+  state.current.reset();
+  std::vector<Element*>().swap(state.open);
+  std::vector<NamespaceDeclaration>().swap(state.pending_declarations);
   state.hibernating = true;
   return true;
 }
 
-void Parser::feed(std::string_view bytes, std::deque<ParseEvent>& events) {
+void Parser::feed(std::string_view bytes, std::vector<ParseEvent>& events) {
   auto& state = *state_;
   if (state.failure) throw *state.failure;
   if (state.hibernating) state.wake();

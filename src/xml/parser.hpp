@@ -3,7 +3,6 @@
 // of RFC 6120 §11 and the configured size limits.
 #pragma once
 #include <cstddef>
-#include <deque>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -64,7 +63,7 @@ public:
 
   // Parses the next bytes and appends each completed event to `events`. Throws ParseFailure; the
   // parser is unusable afterwards until reset().
-  void feed(std::string_view bytes, std::deque<ParseEvent>& events);
+  void feed(std::string_view bytes, std::vector<ParseEvent>& events);
   // Starts a new document (an XMPP stream restart); unparsed input is dropped.
   void reset();
   // Between two top-level elements with no input pending, frees Expat (about 11 KiB); the next

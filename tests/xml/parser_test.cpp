@@ -12,16 +12,16 @@ constexpr std::string_view header =
     "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
     "xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
 
-std::deque<ParseEvent> parse(std::string_view input, ParserLimits limits = {}) {
+std::vector<ParseEvent> parse(std::string_view input, ParserLimits limits = {}) {
   Parser parser(limits);
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   parser.feed(input, events);
   return events;
 }
 
 ParseError failure_of(std::string_view input, ParserLimits limits = {}) {
   Parser parser(limits);
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   try {
     parser.feed(input, events);
   } catch (const ParseFailure& failure) {
@@ -63,7 +63,7 @@ TEST(Parser, TopLevelElementArrivesWholeWithTextAndNamespaces) {
 TEST(Parser, FedOneByteAtATimeIncludingSplitUtf8) {
   std::string input = std::string(header) + "<message><body>\xF0\x9F\x90\xA6 tern</body></message>";
   Parser parser;
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   for (char c : input) parser.feed(std::string_view(&c, 1), events);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(std::get<Element>(events[1]).child("body")->text(), "\xF0\x9F\x90\xA6 tern");
@@ -72,7 +72,7 @@ TEST(Parser, FedOneByteAtATimeIncludingSplitUtf8) {
 // Debian's Expat 2.5.0+deb12u5 defers reparsing of a large start tag split across reads.
 TEST(Parser, LargeStartTagSplitAcrossReadsCompletesWithoutMoreInput) {
   Parser parser;
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   parser.feed(header, events);
   std::string stanza = "<message id='" + std::string(3000, 'a') + "'/>";
   parser.feed(std::string_view(stanza).substr(0, stanza.size() - 5), events);
@@ -137,7 +137,7 @@ TEST(Parser, DepthAndAttributeLimits) {
 
 TEST(Parser, ResetStartsANewDocument) {
   Parser parser;
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   parser.feed(std::string(header) + "<a/>", events);
   parser.reset();
   parser.feed(header, events);
@@ -147,7 +147,7 @@ TEST(Parser, ResetStartsANewDocument) {
 
 TEST(Parser, HibernatesOnlyBetweenTopLevelElements) {
   Parser parser;
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   parser.feed(std::string(header) + "<message><bo", events);
   EXPECT_FALSE(parser.hibernate());  // inside an element
   parser.feed("dy>x</body></message> ", events);
@@ -158,7 +158,7 @@ TEST(Parser, HibernatesOnlyBetweenTopLevelElements) {
 
 TEST(Parser, AfterHibernationTheStreamGoesOnWithItsNamespacesAndNoSecondHeader) {
   Parser parser;
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   parser.feed(std::string(header) + "<presence/>", events);
   ASSERT_TRUE(parser.hibernate());
   parser.feed("<message to='a@b'><body>hi</body></message><stream:error/>", events);
@@ -179,7 +179,7 @@ TEST(Parser, LimitsStillApplyAfterHibernation) {
   ParserLimits limits;
   limits.max_element_bytes = 64;
   Parser parser(limits);
-  std::deque<ParseEvent> events;
+  std::vector<ParseEvent> events;
   parser.feed(std::string(header) + "<a/>", events);
   ASSERT_TRUE(parser.hibernate());
   try {

@@ -63,7 +63,9 @@ asio::awaitable<void> ClientConnection::write_loop([[maybe_unused]] std::shared_
 }
 
 asio::awaitable<xml::ParseEvent> ClientConnection::next_event() {
-  while (events_.empty()) {
+  while (next_event_ == events_.size()) {
+    events_.clear();
+    next_event_ = 0;
     boost::system::error_code error;
     std::size_t got = 0;
     auto into = asio::buffer(buffer_);
@@ -79,9 +81,7 @@ asio::awaitable<xml::ParseEvent> ClientConnection::next_event() {
       throw SessionFailure(std::string("the server sent bad XML: ") + failure.what());
     }
   }
-  auto event = std::move(events_.front());
-  events_.pop_front();
-  co_return event;
+  co_return std::move(events_[next_event_++]);
 }
 
 asio::awaitable<xml::Element> ClientConnection::next_element() {
@@ -101,6 +101,7 @@ asio::awaitable<xml::Element> ClientConnection::next_element() {
 void ClientConnection::restart() {
   parser_.reset();
   events_.clear();
+  next_event_ = 0;
 }
 
 void ClientConnection::arm_deadline(std::chrono::milliseconds timeout) {

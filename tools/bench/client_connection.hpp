@@ -10,7 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <array>
 #include <chrono>
-#include <deque>
+#include <vector>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -62,7 +62,8 @@ private:
   asio::ssl::stream<asio::ip::tcp::socket> socket_;
   bool tls_ = false;
   xml::Parser parser_;
-  std::deque<xml::ParseEvent> events_;
+  std::vector<xml::ParseEvent> events_;  // parsed; the next to take is events_[next_event_]
+  std::size_t next_event_ = 0;
   std::array<char, 16384> buffer_;
   std::string outgoing_;
   std::string writing_buffer_;
