@@ -67,6 +67,9 @@ boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& c
   // Idle XMPP sessions are the common case: give their read/write buffers back to the allocator.
   SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
   SSL_CTX_set_alpn_select_cb(native, select_alpn, nullptr);
+  // One TLS 1.3 session ticket is enough to resume; OpenSSL's default of two serves browsers
+  // opening connections in parallel, and costs every login a second ticket to seal and send.
+  SSL_CTX_set_num_tickets(native, 1);
   boost::system::error_code ec;
   context.use_certificate_chain_file(certificate.string(), ec);
   if (ec) throw std::runtime_error("cannot use TLS certificate " + certificate.string() + ": " + ec.message());

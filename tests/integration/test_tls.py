@@ -166,3 +166,24 @@ def test_direct_tls_confirms_the_xmpp_client_alpn_protocol(server, offered, sele
     with socket.create_connection(("127.0.0.1", server.direct_tls_port), timeout=5) as sock:
         with context.wrap_socket(sock, server_hostname=DOMAIN) as tls:
             assert tls.selected_alpn_protocol() == selected
+
+
+def test_a_returning_client_resumes_its_tls_session(server):
+    # RFC 8446 §4.6.1: the server issues a ticket after the handshake; a client that offers it
+    # next time resumes without a certificate signature.
+    context = insecure_context()
+    header = (f"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'"
+              f" to='{DOMAIN}' version='1.0'>").encode()
+
+    def connect(session):
+        with socket.create_connection(("127.0.0.1", server.direct_tls_port), timeout=5) as sock:
+            with context.wrap_socket(sock, server_hostname=DOMAIN, session=session) as tls:
+                tls.sendall(header)
+                tls.recv(4096)  # the ticket arrives with or before the server's first bytes
+                return tls.session, tls.session_reused
+
+    first, reused = connect(None)
+    assert not reused
+    assert first.has_ticket
+    _, reused = connect(first)
+    assert reused
