@@ -31,8 +31,14 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    asio::co_spawn(strand, serve(std::move(socket)),
-                   [](std::exception_ptr error) { log_failure(error, "connection ended"); });
+    try {
+      // serve() may set the connection up before its coroutine starts: what it throws ends
+      // this connection, not the loop.
+      asio::co_spawn(strand, serve(std::move(socket)),
+                     [](std::exception_ptr error) { log_failure(error, "connection ended"); });
+    } catch (const std::exception& error) {
+      spdlog::warn("cannot serve a connection: {}", error.what());
+    }
   }
 }
 

@@ -25,10 +25,17 @@ void TcpListener::stop() {
   close_on_its_strand(acceptor_);
 }
 
+// Not a coroutine itself: one frame less for each connection to keep while it idles.
 asio::awaitable<void> TcpListener::serve(asio::ip::tcp::socket socket) {
-  socket.set_option(asio::ip::tcp::no_delay(true));
+  boost::system::error_code ignored;  // a connection reset already fails in its session's first read
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
   auto stream = std::make_shared<TcpStream>(std::move(socket), tls_, options_);
-  if (security_ == Security::direct_tls) co_await stream->accept_direct_tls();
+  if (security_ == Security::direct_tls) return serve_direct_tls(std::move(stream));
+  return run_session_(std::move(stream));
+}
+
+asio::awaitable<void> TcpListener::serve_direct_tls(std::shared_ptr<TcpStream> stream) {
+  co_await stream->accept_direct_tls();
   co_await run_session_(stream);
 }
 

@@ -29,6 +29,7 @@ public:
 
 private:
   asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  asio::awaitable<void> serve_direct_tls(std::shared_ptr<TcpStream> stream);
 
   asio::io_context& io_;
   asio::ip::tcp::acceptor acceptor_;
