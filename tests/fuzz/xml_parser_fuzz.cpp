@@ -2,8 +2,8 @@
 // must end in events or a ParseFailure, never a crash, leak or undefined behaviour.
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <string_view>
+#include <vector>
 
 #include "xml/parser.hpp"
 #include "xml/serializer.hpp"
@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
   std::size_t split = size > 1 ? data[0] % input.size() : 0;
   tern::xml::Parser parser({.max_element_bytes = 4096, .max_depth = 16, .max_attributes = 16});
-  std::deque<tern::xml::ParseEvent> events;
+  std::vector<tern::xml::ParseEvent> events;
   try {
     parser.feed(input.substr(0, split), events);
     parser.feed(input.substr(split), events);
