@@ -4,13 +4,12 @@
 namespace tern::features::last {
 
 boost::asio::awaitable<void> LastActivityStore::save(xmpp::Jid account, LastActivity activity) {
-  return db_.transact([account = std::move(account),
-                       activity = std::move(activity)](storage::Connection& connection) {
-    connection.execute("DELETE FROM last_activity WHERE domain = ? AND username = ?",
-                       {account.domainpart(), account.localpart()});
-    // Not for an account deleted while its sessions were still ending.
+  // One statement (REPLACE is an atomic delete-and-insert in SQLite and MySQL alike), so every
+  // logout writes without a transaction of its own; not for an account deleted while its
+  // sessions were still ending.
+  return db_.run([account = std::move(account), activity = std::move(activity)](storage::Connection& connection) {
     connection.execute(
-        "INSERT INTO last_activity (domain, username, logged_out_at, status)"
+        "REPLACE INTO last_activity (domain, username, logged_out_at, status)"
         " SELECT domain, username, ?, ? FROM accounts WHERE domain = ? AND username = ?",
         {activity.logged_out_at, activity.status, account.domainpart(), account.localpart()});
   });
