@@ -38,10 +38,12 @@ std::unique_ptr<storage::Database> open_database(const Config& config, bool migr
         [settings = config.mysql] { return std::make_unique<storage::MysqlConnection>(settings); },
         config.pool_size);
   } else {
-    // SQLite serialises writers anyway: two storage threads are plenty.
+    // One connection on one storage thread: SQLite serialises writers anyway, and a second
+    // connection of ours made each writer wait for the other (busy sleeps) and made each discard
+    // the other's page cache after every write.
     database = std::make_unique<storage::Database>(
         [path = config.database_path()] { return std::make_unique<storage::SqliteConnection>(path); },
-        2);
+        1);
   }
   if (migrate) {
     for (const auto& name : migrate_database(config, *database)) {
