@@ -29,6 +29,11 @@ using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
 
+// A connection quiet this long keeps no XML parser (about 11 KiB) and no event buffer until bytes
+// come. Between the round trips of a login or the messages of a conversation it keeps them:
+// rebuilding Expat costs more than parsing the stanza that woke it.
+constexpr std::chrono::milliseconds hibernate_after{250};
+
 Inbound to_inbound(xml::ParseEvent&& event) {
   if (auto* root = std::get_if<xml::RootOpened>(&event)) {
     StreamOpened opened{root->name, root->xmlns, root->prefix, {}, std::move(root->attributes)};
@@ -96,6 +101,7 @@ asio::awaitable<void> TcpStream::drain(std::chrono::steady_clock::time_point dea
 
 void TcpStream::restart() {
   parser_.reset();
+  quiet_ = false;
   events_.clear();
   next_event_ = 0;
   failure_.reset();
@@ -120,11 +126,6 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     }
     auto read = socket_.read_now(read_buffer());
     if (read.bytes == 0 && !read.error) {
-      // Nothing to read: an idle connection keeps no XML parser (about 11 KiB) and no event
-      // buffer until bytes come.
-      parser_.hibernate();
-      std::vector<xml::ParseEvent>().swap(events_);
-      next_event_ = 0;
       reading_ = true;
       auto cancellation = read_cancel_.slot();
       auto ec = co_await socket_.wait(read.wait_for, cancellation);
@@ -137,6 +138,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     }
     if (read.error) throw StreamFailure(Failure::io_error, read.error.message());
     yielded_since_read_ = false;
+    quiet_ = false;
     last_activity_ = std::chrono::steady_clock::now();
     events_.clear();
     next_event_ = 0;
@@ -156,9 +158,9 @@ void TcpStream::interrupt() {
 
 // One timer wait per idle period rather than one per read: when it fires early (bytes arrived
 // meanwhile, or no read is pending) it re-arms for the rest of the period. A shorter timeout
-// (negotiation done) replaces a pending wait.
+// (negotiation done) replaces a pending wait. Before the idle timeout it fires once to hibernate.
 void TcpStream::arm_watchdog() {
-  auto deadline = last_activity_ + idle_timeout_;
+  auto deadline = last_activity_ + (quiet_ ? idle_timeout_ : std::min(idle_timeout_, hibernate_after));
   if (closed_ || (watchdog_armed_ && watchdog_.expiry() <= deadline)) return;
   watchdog_armed_ = true;
   watchdog_.expires_at(deadline);
@@ -174,8 +176,17 @@ void TcpStream::arm_watchdog() {
       return;
     }
     if (!self->reading_) self->last_activity_ = now;  // busy on our side: not idle
+    else if (now >= self->last_activity_ + hibernate_after) self->hibernate();
     self->arm_watchdog();
   });
+}
+
+// Called while receive() waits for bytes, so every parsed event has been taken.
+void TcpStream::hibernate() {
+  quiet_ = true;
+  if (!parser_.hibernate()) return;  // in the middle of an element: it keeps what it has
+  std::vector<xml::ParseEvent>().swap(events_);
+  next_event_ = 0;
 }
 
 void TcpStream::send_header(const xml::Attributes& attributes) {

@@ -45,6 +45,7 @@ private:
   asio::awaitable<void> handshake();
   void queue(std::string_view bytes);
   void arm_watchdog();
+  void hibernate();
   asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);
   // Until the writer is idle (everything queued was written, or writing failed) or the deadline.
   asio::awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
@@ -64,6 +65,7 @@ private:
   bool yielded_since_read_ = true;
   bool interrupted_ = false;
   bool timed_out_ = false;
+  bool quiet_ = false;  // no bytes since the watchdog hibernated the parser (or found it mid-element)
   std::chrono::milliseconds idle_timeout_{0};
   std::chrono::steady_clock::time_point last_activity_;
   asio::steady_timer watchdog_;  // fires at last_activity_ + idle_timeout_ (re-armed lazily)

@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <optional>
+#include <random>
 
 namespace tern::xml {
 namespace {
@@ -23,6 +24,17 @@ void disable_reparse_deferral(XML_Parser parser) {
   static const auto set_deferral = reinterpret_cast<SetReparseDeferral>(
       dlsym(RTLD_DEFAULT, "XML_SetReparseDeferralEnabled"));
   if (set_deferral) set_deferral(parser, XML_FALSE);
+}
+
+// Expat salts its hash tables against collisions chosen by the peer. Left to itself it asks the
+// kernel for a fresh salt for every parser, a syscall per stream restart; a secret drawn once per
+// process protects as well.
+unsigned long hash_salt() {
+  static const unsigned long salt = [] {
+    std::random_device random;
+    return (static_cast<unsigned long>(random()) << 32) ^ random();
+  }();
+  return salt;
 }
 
 struct QualifiedName {
@@ -90,10 +102,16 @@ struct Parser::State {
     boundary = fed;
   }
 
+  // A stream restart or a wake reuses the Expat it has (its memory and namespace settings); the
+  // handlers and settings a reset clears are set again.
   void new_expat() {
-    if (expat) XML_ParserFree(expat);
-    expat = XML_ParserCreateNS("UTF-8", namespace_separator);
-    if (!expat) throw std::bad_alloc();
+    if (expat) {
+      XML_ParserReset(expat, "UTF-8");
+    } else {
+      expat = XML_ParserCreateNS("UTF-8", namespace_separator);
+      if (!expat) throw std::bad_alloc();
+    }
+    XML_SetHashSalt(expat, hash_salt());
     disable_reparse_deferral(expat);
     XML_SetReturnNSTriplet(expat, XML_TRUE);
     XML_SetUserData(expat, this);

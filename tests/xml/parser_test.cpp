@@ -145,6 +145,32 @@ TEST(Parser, ResetStartsANewDocument) {
   EXPECT_TRUE(std::holds_alternative<RootOpened>(events[2]));
 }
 
+// A reset reuses Expat: what a reset clears (handlers, namespace triplets, the failed state)
+// must come back for the next document.
+TEST(Parser, AfterAResetTheRulesStillHold) {
+  Parser parser;
+  std::vector<ParseEvent> events;
+  parser.feed(header, events);
+  EXPECT_THROW(parser.feed("<a></b>", events), ParseFailure);
+  parser.reset();
+  parser.feed(header, events);
+  try {
+    parser.feed("<!-- hi -->", events);
+    ADD_FAILURE() << "a comment was accepted after a reset";
+  } catch (const ParseFailure& failure) {
+    EXPECT_EQ(failure.error(), ParseError::restricted_xml);
+  }
+  parser.reset();
+  events.clear();
+  parser.feed(std::string(header) + "<p:a xmlns:p='urn:x' p:b='1'/>", events);
+  ASSERT_EQ(events.size(), 2u);
+  const auto& element = std::get<Element>(events[1]);
+  EXPECT_EQ(element.name(), "a");
+  EXPECT_EQ(element.xmlns(), "urn:x");
+  ASSERT_NE(element.attribute("p:b"), nullptr);
+  EXPECT_EQ(*element.attribute("p:b"), "1");
+}
+
 TEST(Parser, HibernatesOnlyBetweenTopLevelElements) {
   Parser parser;
   std::vector<ParseEvent> events;
