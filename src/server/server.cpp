@@ -32,6 +32,8 @@ namespace tern::server {
 namespace asio = boost::asio;
 
 struct Server::Parts {
+  // The number of threads that run it: with one, Asio queues what that thread posts without
+  // taking the scheduler's lock.
   asio::io_context io;
   asio::ssl::context tls;
   std::unique_ptr<storage::Database> database;
@@ -45,8 +47,10 @@ struct Server::Parts {
   std::unique_ptr<transport::BoshEndpoint> bosh;
   asio::signal_set signals{io, SIGINT, SIGTERM};
 
-  Parts(const Config& config, std::unique_ptr<storage::Database> db, asio::ssl::context context)
-      : tls(std::move(context)),
+  Parts(const Config& config, unsigned threads, std::unique_ptr<storage::Database> db,
+        asio::ssl::context context)
+      : io(static_cast<int>(threads)),
+        tls(std::move(context)),
         database(std::move(db)),
         accounts(*database),
         router(config.domains, registry, pipeline, accounts) {}
@@ -100,7 +104,8 @@ int Server::run() {
   std::signal(SIGPIPE, SIG_IGN);
   auto database = open_database(config_);
   auto context = open_tls_context(config_);
-  parts_ = std::make_unique<Parts>(config_, std::move(database), std::move(context));
+  unsigned threads = config_.threads ? config_.threads : usable_cores();
+  parts_ = std::make_unique<Parts>(config_, threads, std::move(database), std::move(context));
   auto& parts = *parts_;
   add_features(parts.pipeline,
                {*parts.database, parts.accounts, parts.registry, parts.router, config_});
@@ -181,7 +186,6 @@ int Server::run() {
   for (const auto& domain : config_.domains) domains += (domains.empty() ? "" : ", ") + domain;
   spdlog::info("Tern serving {} (storage: {})", domains, database_name(config_));
 
-  unsigned threads = config_.threads ? config_.threads : usable_cores();
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&parts] { parts.io.run(); });
   parts.io.run();
