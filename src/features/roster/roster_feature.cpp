@@ -219,6 +219,7 @@ boost::asio::awaitable<void> RosterFeature::cancel_all(const xmpp::Jid& account)
     auto requester = xmpp::Jid::parse(xml::parse_element(stored, xmpp::ns::client).attribute_or("from"));
     if (requester) co_await send_subscription(account, requester->bare(), "unsubscribed");
   }
+  store_.forget(account);  // nothing read before the account goes may outlive it
 }
 
 void RosterFeature::push(const xmpp::Jid& account, const xml::Element& item,

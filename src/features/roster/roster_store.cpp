@@ -128,6 +128,14 @@ std::mutex& RosterStore::lock_for(const xmpp::Jid& account) {
 }
 
 boost::asio::awaitable<RosterStore::Roster> RosterStore::load(xmpp::Jid account) {
+  if (auto recent = recent_.find(account)) co_return std::move(*recent);
+  auto generation = recent_.generation();
+  auto roster = co_await read(account);
+  recent_.remember(account, generation, roster);
+  co_return roster;
+}
+
+boost::asio::awaitable<RosterStore::Roster> RosterStore::read(xmpp::Jid account) {
   return db_.run([account = std::move(account)](Connection& connection) {
     return Roster{items_in(connection, account), current_version(connection, account)};
   });

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "features/roster/recent_rosters.hpp"
 #include "features/roster/roster_item.hpp"
 #include "storage/database.hpp"
 
@@ -20,11 +21,10 @@ class RosterStore {
 public:
   explicit RosterStore(storage::Database& db) : db_(db) {}
 
-  struct Roster {
-    std::vector<RosterItem> items;
-    std::string version;
-  };
+  using Roster = roster::Roster;
   boost::asio::awaitable<Roster> load(xmpp::Jid account);
+  // What load() may still have from before a change this store did not make (an account deleted).
+  void forget(const xmpp::Jid& account) { recent_.forget(account); }
   boost::asio::awaitable<std::string> version(xmpp::Jid account);
 
   // Adds the item or replaces its name and groups; its subscription state is kept.
@@ -82,6 +82,11 @@ private:
       std::lock_guard lock(lock_for(account));
       Changes changes;
       auto with_changes = [&](storage::Connection& in) { return f(in, changes); };
+      struct ForgetRecent {  // also when the transaction fails: whatever it left is read again
+        RecentRosters& recent;
+        const xmpp::Jid& account;
+        ~ForgetRecent() { recent.forget(account); }
+      } forget{recent_, account};
       auto result = storage::Database::in_transaction(connection, with_changes);
       for (const auto& [contact, item] : changes) {
         for (const auto& observer : observers_) observer(account, contact, item ? &*item : nullptr);
@@ -89,10 +94,12 @@ private:
       return result;
     });
   }
+  boost::asio::awaitable<Roster> read(xmpp::Jid account);
   std::mutex& lock_for(const xmpp::Jid& account);
   storage::Database& db_;
   std::array<std::mutex, 64> account_locks_;
   std::vector<Observer> observers_;
+  RecentRosters recent_;
 };
 
 }  // namespace tern::features::roster
