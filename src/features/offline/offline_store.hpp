@@ -25,6 +25,7 @@ public:
   boost::asio::awaitable<std::vector<StoredMessage>> take(xmpp::Jid account);
 
 private:
+  static std::vector<StoredMessage> take_in(storage::Connection& connection, const xmpp::Jid& account);
   storage::Database& db_;
 };
 
