@@ -111,6 +111,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
   idle_timeout_ = idle_timeout;
   last_activity_ = std::chrono::steady_clock::now();
   arm_watchdog();
+  bool readable = false;  // a wait said so
   while (next_event_ == events_.size()) {
     if (failure_) throw *failure_;
     if (interrupted_) {
@@ -124,16 +125,18 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       yielded_since_read_ = true;
       continue;
     }
-    auto read = socket_.read_now(read_buffer());
+    auto read = socket_.read_now(read_buffer(), readable);
+    readable = false;
     if (read.bytes == 0 && !read.error) {
       reading_ = true;
       auto cancellation = read_cancel_.slot();
-      auto ec = co_await socket_.wait(read.wait_for, cancellation);
+      auto [ec] = co_await socket_.wait(read.wait_for, cancellation);
       reading_ = false;
       if (failure_) throw *failure_;  // set by send() while we waited
       if (timed_out_) throw StreamFailure(Failure::timeout, "idle timeout");
       if (interrupted_) continue;
       if (ec) throw StreamFailure(Failure::io_error, ec.message());
+      readable = read.wait_for == asio::socket_base::wait_read;
       continue;
     }
     if (read.error) throw StreamFailure(Failure::io_error, read.error.message());

@@ -54,11 +54,12 @@ asio::awaitable<boost::system::error_code> TlsSocket::handshake(SSL_CTX* context
     int reason = SSL_get_error(ssl_, result);
     if (reason != SSL_ERROR_WANT_READ && reason != SSL_ERROR_WANT_WRITE) co_return ssl_error(result);
     auto type = reason == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
-    if (auto error = co_await wait(type); error) co_return error;
+    auto [error] = co_await wait(type);
+    if (error) co_return error;
   }
 }
 
-TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer) {
+TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable) {
   ReadResult result;
   if (!ssl_) {
     result.bytes = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), result.error);
@@ -68,11 +69,10 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer) {
   // SSL_read on an empty socket would allocate the record buffer and keep it while the
   // connection idles: unless a wait said the socket is readable (bytes, or the peer's end of
   // the connection), ask the socket first.
-  if (!SSL_has_pending(ssl_) && !readable_) {
+  if (!SSL_has_pending(ssl_) && !readable) {
     boost::system::error_code ignored;
     if (socket_.available(ignored) == 0 && !ignored) return result;
   }
-  readable_ = false;
   ERR_clear_error();
   errno = 0;
   int read = SSL_read(ssl_, buffer.data(), static_cast<int>(buffer.size()));
@@ -92,16 +92,10 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer) {
   return result;
 }
 
-asio::awaitable<boost::system::error_code> TlsSocket::wait(asio::socket_base::wait_type type,
-                                                           asio::cancellation_slot slot) {
-  boost::system::error_code error;
-  if (slot.is_connected()) {
-    std::tie(error) = co_await socket_.async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
-  } else {
-    std::tie(error) = co_await socket_.async_wait(type, nothrow);
-  }
-  if (!error && type == asio::socket_base::wait_read) readable_ = true;
-  co_return error;
+asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::socket_base::wait_type type,
+                                                                       asio::cancellation_slot slot) {
+  if (slot.is_connected()) return socket_.async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
+  return socket_.async_wait(type, nothrow);
 }
 
 asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view bytes) {
@@ -120,7 +114,8 @@ asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view
     int reason = SSL_get_error(ssl_, written);
     if (reason != SSL_ERROR_WANT_READ && reason != SSL_ERROR_WANT_WRITE) co_return ssl_error(written);
     auto type = reason == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
-    if (auto error = co_await wait(type); error) co_return error;
+    auto [error] = co_await wait(type);
+    if (error) co_return error;
   }
   co_return boost::system::error_code();
 }

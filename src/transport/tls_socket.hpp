@@ -33,9 +33,12 @@ public:
     boost::system::error_code error;
     asio::socket_base::wait_type wait_for = asio::socket_base::wait_read;
   };
-  ReadResult read_now(std::span<char> buffer);
+  // `readable`: a wait said so, and SSL_read may be called without asking the socket first.
+  ReadResult read_now(std::span<char> buffer, bool readable);
+  // A plain Asio wait, with no coroutine frame of its own to keep while a connection idles.
   // Without a slot of its own the wait is cancelled with the awaiting coroutine.
-  asio::awaitable<boost::system::error_code> wait(asio::socket_base::wait_type type, asio::cancellation_slot slot = {});
+  asio::awaitable<std::tuple<boost::system::error_code>> wait(asio::socket_base::wait_type type,
+                                                              asio::cancellation_slot slot = {});
 
   asio::awaitable<boost::system::error_code> write_all(std::string_view bytes);
 
@@ -49,7 +52,6 @@ private:
   boost::system::error_code ssl_error(int result);
   asio::ip::tcp::socket socket_;
   SSL* ssl_ = nullptr;
-  bool readable_ = false;  // a wait said so; read_now() then calls SSL_read unconditionally
 };
 
 }  // namespace tern::transport
