@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -57,6 +58,10 @@ public:
   // The next thing the peer sent; throws StreamFailure (I/O, bad XML, a limit, or idle_timeout
   // passing without a single byte from the peer).
   virtual asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) = 0;
+  // Instead of a receive() that would have to wait: when nothing the peer sent is waiting, arranges
+  // for `resume` to run on the strand once something is (or once receive() would fail), and
+  // returns true, so that an idle connection keeps no coroutine waiting. False: call receive().
+  virtual asio::awaitable<bool> park(std::chrono::milliseconds, std::function<void()>) { co_return false; }
   // Makes a pending (or the next) receive() throw StreamFailure(interrupted). Strand only.
   virtual void interrupt() = 0;
   // Queue output, never wait; the transport frames it. Past the backlog limit the stream fails

@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <array>
 #include <span>
+#include <utility>
 
 #include "transport/parse_failure.hpp"
 #include "xml/serializer.hpp"
@@ -107,11 +108,70 @@ void TcpStream::restart() {
   failure_.reset();
 }
 
-asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeout) {
+void TcpStream::start_idle_period(std::chrono::milliseconds idle_timeout) {
   idle_timeout_ = idle_timeout;
   last_activity_ = std::chrono::steady_clock::now();
   arm_watchdog();
-  bool readable = false;  // a wait said so
+}
+
+void TcpStream::parse_read(std::size_t bytes) {
+  yielded_since_read_ = false;
+  quiet_ = false;
+  last_activity_ = std::chrono::steady_clock::now();
+  events_.clear();
+  next_event_ = 0;
+  try {
+    parser_.feed(std::string_view(read_buffer().data(), bytes), events_);
+  } catch (const xml::ParseFailure& parse_failure) {
+    failure_.emplace(failure_for(parse_failure.error()), parse_failure.what());
+  }
+}
+
+asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, std::function<void()> resume) {
+  start_idle_period(idle_timeout);
+  // Bytes that make no event (a whitespace keepalive, part of a stanza) do not end the attempt.
+  auto wait_for = asio::socket_base::wait_read;
+  while (true) {
+    if (next_event_ < events_.size() || failure_ || interrupted_) co_return false;
+    if (!yielded_since_read_) {
+      // As in receive(): the strand's other work runs between two reads of a busy peer.
+      co_await asio::post(asio::use_awaitable);
+      yielded_since_read_ = true;
+      continue;
+    }
+    auto read = socket_.read_now(read_buffer(), std::exchange(readable_, false));
+    if (read.error) failure_.emplace(Failure::io_error, read.error.message());
+    else if (read.bytes > 0) parse_read(read.bytes);
+    else {
+      wait_for = read.wait_for;
+      break;
+    }
+  }
+  reading_ = true;
+  socket_.socket().async_wait(
+      wait_for,
+      asio::bind_cancellation_slot(
+          read_cancel_.slot(), [self = shared_from_this(), wait_for,
+                                resume = std::move(resume)](boost::system::error_code ec) {
+            self->reading_ = false;
+            // What receive() would have thrown after its wait, it throws once resumed (a failure
+            // or an interrupt already set say so themselves).
+            if (!self->failure_ && !self->interrupted_) {
+              if (self->timed_out_) {
+                self->failure_.emplace(Failure::timeout, "idle timeout");
+              } else if (ec) {
+                self->failure_.emplace(Failure::io_error, ec.message());
+              } else {
+                self->readable_ = wait_for == asio::socket_base::wait_read;
+              }
+            }
+            resume();
+          }));
+  co_return true;
+}
+
+asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeout) {
+  start_idle_period(idle_timeout);
   while (next_event_ == events_.size()) {
     if (failure_) throw *failure_;
     if (interrupted_) {
@@ -125,8 +185,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       yielded_since_read_ = true;
       continue;
     }
-    auto read = socket_.read_now(read_buffer(), readable);
-    readable = false;
+    auto read = socket_.read_now(read_buffer(), std::exchange(readable_, false));
     if (read.bytes == 0 && !read.error) {
       reading_ = true;
       auto cancellation = read_cancel_.slot();
@@ -136,20 +195,11 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       if (timed_out_) throw StreamFailure(Failure::timeout, "idle timeout");
       if (interrupted_) continue;
       if (ec) throw StreamFailure(Failure::io_error, ec.message());
-      readable = read.wait_for == asio::socket_base::wait_read;
+      readable_ = read.wait_for == asio::socket_base::wait_read;
       continue;
     }
     if (read.error) throw StreamFailure(Failure::io_error, read.error.message());
-    yielded_since_read_ = false;
-    quiet_ = false;
-    last_activity_ = std::chrono::steady_clock::now();
-    events_.clear();
-    next_event_ = 0;
-    try {
-      parser_.feed(std::string_view(read_buffer().data(), read.bytes), events_);
-    } catch (const xml::ParseFailure& parse_failure) {
-      failure_.emplace(failure_for(parse_failure.error()), parse_failure.what());
-    }
+    parse_read(read.bytes);
   }
   co_return to_inbound(std::move(events_[next_event_++]));
 }

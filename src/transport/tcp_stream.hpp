@@ -32,6 +32,7 @@ public:
   asio::awaitable<void> accept_direct_tls();
 
   asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) override;
+  asio::awaitable<bool> park(std::chrono::milliseconds idle_timeout, std::function<void()> resume) override;
   void interrupt() override;
   void send_header(const xml::Attributes& attributes) override;
   void send(const xml::Element& element) override;
@@ -46,6 +47,9 @@ private:
   void queue(std::string_view bytes);
   void arm_watchdog();
   void hibernate();
+  void start_idle_period(std::chrono::milliseconds idle_timeout);
+  // What a read gave goes to the parser; its events wait in events_, its failure in failure_.
+  void parse_read(std::size_t bytes);
   asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);
   // Until the writer is idle (everything queued was written, or writing failed) or the deadline.
   asio::awaitable<void> drain(std::chrono::steady_clock::time_point deadline);
@@ -62,6 +66,7 @@ private:
   // One read at a time; the watchdog and interrupt() cancel it through this signal.
   asio::cancellation_signal read_cancel_;
   bool reading_ = false;
+  bool readable_ = false;  // a wait said so: the next read need not ask the socket first
   bool yielded_since_read_ = true;
   bool interrupted_ = false;
   bool timed_out_ = false;

@@ -1,6 +1,9 @@
 // A client-to-server session: stream set-up, negotiation order, and the stanza loop.
 #include "xmpp/session/c2s_session.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
@@ -78,15 +81,28 @@ void C2SSession::terminate(StreamError error) {
   });
 }
 
-asio::awaitable<void> C2SSession::run([[maybe_unused]] std::shared_ptr<C2SSession> self) {
+asio::awaitable<void> C2SSession::run(std::shared_ptr<C2SSession> self) {
   services_.registry.connected(shared_from_this());
   log_info("connected");
+  return serve(std::move(self), true);
+}
+
+void C2SSession::resume() {
+  asio::co_spawn(stream_->executor(), serve(shared_from_this(), false), asio::detached);
+}
+
+asio::awaitable<void> C2SSession::serve([[maybe_unused]] std::shared_ptr<C2SSession> self,
+                                        bool negotiate_first) {
   std::optional<StreamError> error;
   std::string ended = "closed by the client";
   try {
-    co_await negotiate();
+    if (negotiate_first) co_await negotiate();
+    // Named: g++ 12 destroys a lambda written inside a co_await expression twice.
+    std::function<void()> resume_on_input = [self] { self->resume(); };
     // Ends when the client closes the stream (next_element() throws) or on a stream error.
     while (true) {
+      auto parked = co_await stream_->park(options_.idle_timeout, resume_on_input);
+      if (parked) co_return;
       auto stanza = co_await next_element();
       co_await handle_stanza(std::move(stanza));
     }

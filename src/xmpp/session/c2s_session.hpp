@@ -48,7 +48,9 @@ class C2SSession final : public SessionLink, public std::enable_shared_from_this
 public:
   C2SSession(std::shared_ptr<transport::Stream> stream, C2SServices services,
              const C2SOptions& options);
-  // Serves the stream until it ends; `self` is this session, which the coroutine keeps alive.
+  // Serves the stream until it ends, or until it idles on a stream that can park: then the
+  // session lives on in the stream's wait and serves again when the client sends. `self` is this
+  // session, which the coroutine keeps alive.
   asio::awaitable<void> run(std::shared_ptr<C2SSession> self);
 
   void deliver(xml::SharedElement stanza) override;
@@ -57,6 +59,9 @@ public:
 private:
   enum class Stage { tls, authentication, binding, bound };
 
+  // The stanza loop, after negotiation or resumed from a park, and the end of the session.
+  asio::awaitable<void> serve(std::shared_ptr<C2SSession> self, bool negotiate_first);
+  void resume();
   // The stream's next event (not a coroutine: one frame less for each idle session to keep).
   asio::awaitable<transport::Inbound> next();
   asio::awaitable<xml::Element> next_element();
