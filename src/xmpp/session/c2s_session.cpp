@@ -3,7 +3,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
