@@ -55,8 +55,7 @@ TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
       tls_(tls.native_handle()),
       options_(options),
       parser_(options.parser),
-      watchdog_(socket_.socket().get_executor()),
-      drained_(socket_.socket().get_executor()) {
+      watchdog_(socket_.socket().get_executor()) {
   boost::system::error_code ec;
   auto peer = socket_.socket().remote_endpoint(ec);
   if (!ec) traits_.peer_address = peer.address().to_string();
@@ -94,9 +93,16 @@ asio::awaitable<void> TcpStream::start_tls() {
 }
 
 asio::awaitable<void> TcpStream::drain(std::chrono::steady_clock::time_point deadline) {
+  if (!writing_) co_return;
+  // A timer only while someone waits: an idle connection does not keep one for this.
+  asio::steady_timer drained(executor(), deadline);
+  drained_ = &drained;
+  struct Unregister {
+    asio::steady_timer*& waiter;
+    ~Unregister() { waiter = nullptr; }
+  } unregister{drained_};
   while (writing_ && std::chrono::steady_clock::now() < deadline) {
-    drained_.expires_at(deadline);
-    co_await drained_.async_wait(nothrow);
+    co_await drained.async_wait(nothrow);
   }
 }
 
@@ -287,7 +293,7 @@ asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<Tcp
   }
   std::string().swap(outgoing_);  // an idle connection keeps no buffer
   writing_ = false;
-  drained_.cancel();
+  if (drained_) drained_->cancel();
 }
 
 asio::awaitable<void> TcpStream::close() {

@@ -79,7 +79,7 @@ private:
   std::string outgoing_;  // queued, not yet handed to the writer
   bool writing_ = false;
   bool output_failed_ = false;  // backlog overflow or a failed write: nothing more is sent
-  asio::steady_timer drained_;  // cancelled when the writer goes idle (close() waits on it)
+  asio::steady_timer* drained_ = nullptr;  // drain()'s, cancelled when the writer goes idle
 };
 
 }  // namespace tern::transport

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 #include <random>
+#include <utility>
 
 namespace tern::xml {
 namespace {
@@ -72,10 +73,11 @@ struct Parser::State {
   std::size_t boundary = 0;     // where the last complete top-level event ended
   std::size_t element_start = 0;
   std::string root_tag;         // the root's start tag, rebuilt: what a hibernated parser replays
-  bool hibernating = false;
   bool replaying = false;
 
   explicit State(ParserLimits l) : limits(l) { create(); }
+  // Wakes a hibernated parser: inside the root whose start tag this was.
+  State(ParserLimits l, std::string root) : limits(l), root_tag(std::move(root)) { wake(); }
   ~State() { XML_ParserFree(expat); }
 
   void create() {
@@ -87,13 +89,11 @@ struct Parser::State {
     failure.reset();
     fed = boundary = element_start = 0;
     root_tag.clear();
-    hibernating = false;
   }
 
   // A fresh Expat inside the root, as if the stream had just been opened.
   void wake() {
     new_expat();
-    hibernating = false;
     replaying = true;
     depth = 0;
     fed = root_tag.size();
@@ -212,7 +212,7 @@ struct Parser::State {
     if (self.failure) return;
     if (self.depth == 1) {
       self.depth = 0;
-      self.events->push_back(RootClosed{});
+      self.events->emplace_back(std::in_place_type<RootClosed>);
       return;
     }
     self.open.pop_back();
@@ -270,29 +270,33 @@ struct Parser::State {
   }
 };
 
-Parser::Parser(ParserLimits limits) : state_(std::make_unique<State>(limits)) {}
+Parser::Parser(ParserLimits limits) : limits_(limits), state_(std::make_unique<State>(limits)) {}
 Parser::~Parser() = default;
 
-void Parser::reset() { state_->create(); }
+void Parser::reset() {
+  if (state_) {
+    state_->create();
+  } else {
+    state_ = std::make_unique<State>(limits_);
+    std::string().swap(hibernated_root_tag_);
+  }
+}
 
 bool Parser::hibernate() {
-  auto& state = *state_;
-  if (state.hibernating) return true;
-  if (state.failure || state.depth != 1 || state.boundary != state.fed) return false;
-  XML_ParserFree(state.expat);
-  state.expat = nullptr;
-  // What is left is kept small too: thousands of connections idle at once.
-  state.current.reset();
-  std::vector<Element*>().swap(state.open);
-  std::vector<NamespaceDeclaration>().swap(state.pending_declarations);
-  state.hibernating = true;
+  if (!state_) return true;
+  if (state_->failure || state_->depth != 1 || state_->boundary != state_->fed) return false;
+  // Thousands of connections idle at once: all that is kept is the tag to replay.
+  hibernated_root_tag_ = std::move(state_->root_tag);
+  state_.reset();
   return true;
 }
 
 void Parser::feed(std::string_view bytes, std::vector<ParseEvent>& events) {
+  if (!state_) {
+    state_ = std::make_unique<State>(limits_, std::exchange(hibernated_root_tag_, {}));
+  }
   auto& state = *state_;
   if (state.failure) throw *state.failure;
-  if (state.hibernating) state.wake();
   state.events = &events;
   state.fed += bytes.size();
   auto status = XML_Parse(state.expat, bytes.data(), static_cast<int>(bytes.size()), XML_FALSE);

@@ -66,15 +66,17 @@ public:
   void feed(std::string_view bytes, std::vector<ParseEvent>& events);
   // Starts a new document (an XMPP stream restart); unparsed input is dropped.
   void reset();
-  // Between two top-level elements with no input pending, frees Expat (about 11 KiB); the next
-  // feed() rebuilds it inside the root, whose start tag it replays without reporting it again.
-  // Returns whether the parser is hibernating.
+  // Between two top-level elements with no input pending, frees Expat (about 11 KiB) and the
+  // parse state; the next feed() rebuilds them inside the root, whose start tag it replays
+  // without reporting it again. Returns whether the parser is hibernating.
   bool hibernate();
 
   struct State;
 
 private:
-  std::unique_ptr<State> state_;
+  ParserLimits limits_;
+  std::unique_ptr<State> state_;    // null while hibernating
+  std::string hibernated_root_tag_;  // while hibernating
 };
 
 }  // namespace tern::xml

@@ -24,19 +24,34 @@ RosterEntry roster_entry(const roster::RosterItem& item) {
   return RosterEntry{item.state.subscription(), item.groups};
 }
 
+const PrivacyDirectory::Session* PrivacyDirectory::Account::session(std::string_view resource) const {
+  auto found = std::find_if(sessions.begin(), sessions.end(),
+                            [&](const Session& session) { return session.resource == resource; });
+  return found == sessions.end() ? nullptr : &*found;
+}
+
+PrivacyDirectory::Session& PrivacyDirectory::Account::session_entry(std::string_view resource) {
+  for (auto& existing : sessions) {
+    if (existing.resource == resource) return existing;
+  }
+  return sessions.emplace_back(Session{std::string(resource), {}, false});
+}
+
+std::shared_ptr<const CompiledList> PrivacyDirectory::Account::compiled_list(std::string_view name) const {
+  const auto& lists = settings->lists;
+  auto found = std::find_if(lists.begin(), lists.end(), [&](const PrivacyList& list) { return list.name == name; });
+  return found == lists.end() ? nullptr : compiled[static_cast<std::size_t>(found - lists.begin())];
+}
+
 EffectiveRules PrivacyDirectory::rules_in(const Account& account, const xmpp::Jid& user) const {
-  auto compiled = account.compiled.end();
+  std::shared_ptr<const CompiledList> compiled;
   if (!user.is_bare()) {
-    auto session = account.sessions.find(user.resource());
-    if (session != account.sessions.end() && session->second.active) {
-      compiled = account.compiled.find(*session->second.active);
-    }
+    const auto* session = account.session(user.resource());
+    if (session && session->active) compiled = account.compiled_list(*session->active);
   }
   // A session's active list that was removed leaves it with the default list.
-  if (compiled == account.compiled.end() && account.settings->default_list) {
-    compiled = account.compiled.find(*account.settings->default_list);
-  }
-  return {compiled == account.compiled.end() ? nullptr : compiled->second, account.roster};
+  if (!compiled && account.settings->default_list) compiled = account.compiled_list(*account.settings->default_list);
+  return {std::move(compiled), account.roster};
 }
 
 const PrivacyDirectory::Account* PrivacyDirectory::find(const xmpp::Jid& jid) const {
@@ -71,15 +86,21 @@ std::optional<xmpp::Verdict> PrivacyDirectory::decide(const xmpp::Jid& user, std
 
 void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& settings,
                                const RosterReader& read_roster) {
-  std::unordered_map<std::string, std::shared_ptr<const CompiledList>> compiled;
-  for (const auto& list : settings.lists) compiled[list.name] = std::make_shared<const CompiledList>(list);
+  std::vector<std::shared_ptr<const CompiledList>> compiled;
+  compiled.reserve(settings.lists.size());
+  for (const auto& list : settings.lists) compiled.push_back(std::make_shared<const CompiledList>(list));
+  // Most accounts have no lists: they share one empty settings.
+  static const auto no_settings = std::make_shared<const PrivacySettings>();
+  auto shared_settings = settings.lists.empty() && !settings.default_list
+                             ? no_settings
+                             : std::make_shared<const PrivacySettings>(settings);
   bool roster_needed = needs_roster(settings);
   {
     std::lock_guard lock(mutex_);
     auto& installed = entry(account);
     if (!roster_needed) installed.roster.reset();
     if (!roster_needed || installed.roster) {
-      installed.settings = std::make_shared<const PrivacySettings>(settings);
+      installed.settings = std::move(shared_settings);
       installed.compiled = std::move(compiled);
       return;
     }
@@ -89,7 +110,7 @@ void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& 
   auto roster = std::make_shared<const RosterView>(read_roster());
   std::lock_guard lock(mutex_);
   auto& installed = entry(account);
-  installed.settings = std::make_shared<const PrivacySettings>(settings);
+  installed.settings = std::move(shared_settings);
   installed.compiled = std::move(compiled);
   installed.roster = std::move(roster);
 }
@@ -116,26 +137,26 @@ std::optional<std::string> PrivacyDirectory::active(const xmpp::Jid& session) co
   std::lock_guard lock(mutex_);
   const auto* found = find(session);
   if (!found) return std::nullopt;
-  auto state = found->sessions.find(session.resource());
-  return state == found->sessions.end() ? std::nullopt : state->second.active;
+  const auto* state = found->session(session.resource());
+  return state ? state->active : std::nullopt;
 }
 
 void PrivacyDirectory::set_active(const xmpp::Jid& session, std::optional<std::string> name) {
   std::lock_guard lock(mutex_);
-  if (auto* found = find(session)) found->sessions[session.resource()].active = std::move(name);
+  if (auto* found = find(session)) found->session_entry(session.resource()).active = std::move(name);
 }
 
 void PrivacyDirectory::want_blocklist(const xmpp::Jid& session) {
   std::lock_guard lock(mutex_);
-  if (auto* found = find(session)) found->sessions[session.resource()].wants_blocklist = true;
+  if (auto* found = find(session)) found->session_entry(session.resource()).wants_blocklist = true;
 }
 
 bool PrivacyDirectory::wants_blocklist(const xmpp::Jid& session) const {
   std::lock_guard lock(mutex_);
   const auto* found = find(session);
   if (!found) return false;
-  auto state = found->sessions.find(session.resource());
-  return state != found->sessions.end() && state->second.wants_blocklist;
+  const auto* state = found->session(session.resource());
+  return state && state->wants_blocklist;
 }
 
 void PrivacyDirectory::roster_changed(const xmpp::Jid& account, const xmpp::Jid& contact,
@@ -158,7 +179,9 @@ void PrivacyDirectory::session_ended(const xmpp::Jid& session, bool last_of_acco
     erase(session);
     return;
   }
-  if (auto* found = find(session)) found->sessions.erase(session.resource());
+  if (auto* found = find(session)) {
+    std::erase_if(found->sessions, [&](const Session& state) { return state.resource == session.resource(); });
+  }
 }
 
 void PrivacyDirectory::forget(const xmpp::Jid& account) {

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -56,14 +57,21 @@ public:
 
 private:
   struct Session {
+    std::string resource;
     std::optional<std::string> active;
     bool wants_blocklist = false;
   };
+  // One per online account, most of them without lists: kept small (vectors, as an account has
+  // few lists and few sessions with a choice of their own).
   struct Account {
     std::shared_ptr<const PrivacySettings> settings;
-    std::unordered_map<std::string, std::shared_ptr<const CompiledList>> compiled;  // by list name
+    std::vector<std::shared_ptr<const CompiledList>> compiled;  // as settings->lists
     std::shared_ptr<const RosterView> roster;  // only while a list needs it
-    std::unordered_map<std::string, Session> sessions;  // by resource
+    std::vector<Session> sessions;  // those that chose an active list or asked for the blocklist
+
+    const Session* session(std::string_view resource) const;
+    Session& session_entry(std::string_view resource);
+    std::shared_ptr<const CompiledList> compiled_list(std::string_view name) const;
   };
   EffectiveRules rules_in(const Account& account, const xmpp::Jid& user) const;
   // Found by the JID's own parts, so that deciding a stanza allocates nothing.
