@@ -20,9 +20,9 @@ namespace tern::transport {
 namespace {
 
 // Reads complete synchronously once the socket is readable, and the bytes go to the parser at
-// once: one buffer per thread serves every connection.
+// once: one buffer per thread serves every connection. It holds the largest TLS record.
 std::span<char> read_buffer() {
-  static thread_local std::array<char, 16 * 1024> buffer;
+  static thread_local std::array<char, Tls13Records::max_inner_plaintext> buffer;
   return buffer;
 }
 
@@ -120,6 +120,13 @@ void TcpStream::start_idle_period(std::chrono::milliseconds idle_timeout) {
   arm_watchdog();
 }
 
+TlsSocket::ReadResult TcpStream::read_now() {
+  auto read = socket_.read_now(read_buffer(), std::exchange(readable_, false));
+  // A read can leave TLS records to send (the answer to a KeyUpdate).
+  if (socket_.has_unsent()) start_writer();
+  return read;
+}
+
 void TcpStream::parse_read(std::size_t bytes) {
   yielded_since_read_ = false;
   quiet_ = false;
@@ -145,7 +152,7 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
       yielded_since_read_ = true;
       continue;
     }
-    auto read = socket_.read_now(read_buffer(), std::exchange(readable_, false));
+    auto read = read_now();
     if (read.error) failure_.emplace(Failure::io_error, read.error.message());
     else if (read.bytes > 0) parse_read(read.bytes);
     else {
@@ -191,7 +198,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       yielded_since_read_ = true;
       continue;
     }
-    auto read = socket_.read_now(read_buffer(), std::exchange(readable_, false));
+    auto read = read_now();
     if (read.bytes == 0 && !read.error) {
       reading_ = true;
       auto cancellation = read_cancel_.slot();
@@ -246,6 +253,7 @@ void TcpStream::hibernate() {
   if (!parser_.hibernate()) return;  // in the middle of an element: it keeps what it has
   std::vector<xml::ParseEvent>().swap(events_);
   next_event_ = 0;
+  socket_.release_idle_state();
 }
 
 void TcpStream::send_header(const xml::Attributes& attributes) {
@@ -269,17 +277,20 @@ void TcpStream::queue(std::string_view bytes) {
     return;
   }
   outgoing_ += bytes;
-  if (!writing_) {
-    writing_ = true;
-    asio::co_spawn(executor(), write_loop(shared_from_this()), asio::detached);
-  }
+  start_writer();
+}
+
+void TcpStream::start_writer() {
+  if (writing_ || output_failed_) return;
+  writing_ = true;
+  asio::co_spawn(executor(), write_loop(shared_from_this()), asio::detached);
 }
 
 asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<TcpStream> self) {
   // Everything queued in this turn of the strand goes out in one TLS record and one syscall.
   co_await asio::post(asio::use_awaitable);
   std::string in_flight;
-  while (!outgoing_.empty()) {
+  while (!outgoing_.empty() || socket_.has_unsent()) {
     in_flight.swap(outgoing_);
     outgoing_.clear();
     auto ec = co_await socket_.write_all(in_flight);

@@ -45,9 +45,11 @@ public:
 private:
   asio::awaitable<void> handshake();
   void queue(std::string_view bytes);
+  void start_writer();
   void arm_watchdog();
   void hibernate();
   void start_idle_period(std::chrono::milliseconds idle_timeout);
+  TlsSocket::ReadResult read_now();
   // What a read gave goes to the parser; its events wait in events_, its failure in failure_.
   void parse_read(std::size_t bytes);
   asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);

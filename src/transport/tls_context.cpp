@@ -13,6 +13,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "transport/tls_socket.hpp"
+
 namespace tern::transport {
 namespace {
 
@@ -70,6 +72,7 @@ boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& c
   // One TLS 1.3 session ticket is enough to resume; OpenSSL's default of two serves browsers
   // opening connections in parallel, and costs every login a second ticket to seal and send.
   SSL_CTX_set_num_tickets(native, 1);
+  TlsSocket::prepare_for_record_takeover(native);
   boost::system::error_code ec;
   context.use_certificate_chain_file(certificate.string(), ec);
   if (ec) throw std::runtime_error("cannot use TLS certificate " + certificate.string() + ": " + ec.message());

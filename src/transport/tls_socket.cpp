@@ -1,6 +1,7 @@
 // TLS over a socket, OpenSSL doing the socket I/O (non-blocking) and Asio the waiting.
 #include "transport/tls_socket.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,11 +9,85 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
+#include <array>
+#include <new>
 
 namespace tern::transport {
 
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+bool would_block(const boost::system::error_code& error) {
+  return error == asio::error::would_block || error == asio::error::try_again;
+}
+
+// Received bytes waiting for their record's end, then the next read: two records' worth.
+std::span<unsigned char> record_input_buffer() {
+  static thread_local std::array<unsigned char, 2 * (Tls13Records::max_inner_plaintext + 32)> buffer;
+  return buffer;
+}
+
+int secrets_index() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+}  // namespace
+
+// What a TLS 1.3 handshake leaves for Tls13Records: OpenSSL has no call that hands out the
+// traffic secrets, but gives them to a key log callback (in the NSS key log format) as it derives
+// them, and calls the ticket callback for each session ticket it seals (each one record).
+struct TlsSocket::HandshakeSecrets {
+  std::array<unsigned char, 48> client{};
+  std::array<unsigned char, 48> server{};
+  std::size_t client_length = 0;
+  std::size_t server_length = 0;
+  std::uint64_t tickets = 0;
+
+  ~HandshakeSecrets() {
+    OPENSSL_cleanse(client.data(), client.size());
+    OPENSSL_cleanse(server.data(), server.size());
+  }
+
+  static std::size_t from_hex(std::string_view hex, std::array<unsigned char, 48>& out) {
+    if (hex.size() % 2 != 0 || hex.size() / 2 > out.size()) return 0;
+    auto digit = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    for (std::size_t i = 0; i < hex.size() / 2; ++i) {
+      int high = digit(hex[2 * i]);
+      int low = digit(hex[2 * i + 1]);
+      if (high < 0 || low < 0) return 0;
+      out[i] = static_cast<unsigned char>(high * 16 + low);
+    }
+    return hex.size() / 2;
+  }
+
+  // "LABEL <client random> <secret>", both in hex.
+  static void on_key_log(const SSL* ssl, const char* line) {
+    auto* secrets = static_cast<HandshakeSecrets*>(SSL_get_ex_data(ssl, secrets_index()));
+    if (!secrets) return;
+    std::string_view text(line);
+    auto label = text.substr(0, text.find(' '));
+    auto secret = text.substr(text.rfind(' ') + 1);
+    if (label == "CLIENT_TRAFFIC_SECRET_0") secrets->client_length = from_hex(secret, secrets->client);
+    if (label == "SERVER_TRAFFIC_SECRET_0") secrets->server_length = from_hex(secret, secrets->server);
+  }
+
+  static int on_ticket(SSL* ssl, void*) {
+    if (auto* secrets = static_cast<HandshakeSecrets*>(SSL_get_ex_data(ssl, secrets_index()))) ++secrets->tickets;
+    return 1;
+  }
+};
+
+void TlsSocket::prepare_for_record_takeover(SSL_CTX* context) {
+  secrets_index();
+  SSL_CTX_set_keylog_callback(context, &HandshakeSecrets::on_key_log);
+  SSL_CTX_set_session_ticket_cb(context, &HandshakeSecrets::on_ticket, nullptr, nullptr);
 }
 
 TlsSocket::TlsSocket(asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
@@ -43,23 +118,54 @@ asio::awaitable<boost::system::error_code> TlsSocket::handshake(SSL_CTX* context
     co_return boost::system::error_code(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category());
   }
   SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-  // Whole socket reads rather than a header and a body read per record; the read buffer is
-  // still released once it is empty.
-  SSL_set_read_ahead(ssl_, 1);
+  // No read-ahead during the handshake: OpenSSL then reads no byte past the client's Finished,
+  // and a TLS 1.3 connection can leave it with nothing buffered.
+  HandshakeSecrets secrets;
+  SSL_set_ex_data(ssl_, secrets_index(), &secrets);
+  struct Forget {
+    SSL*& ssl;  // null once the records are taken over
+    ~Forget() {
+      if (ssl) SSL_set_ex_data(ssl, secrets_index(), nullptr);
+    }
+  } forget{ssl_};
   while (true) {
     ERR_clear_error();
     errno = 0;
     int result = SSL_accept(ssl_);
-    if (result == 1) co_return boost::system::error_code();
+    if (result == 1) break;
     int reason = SSL_get_error(ssl_, result);
     if (reason != SSL_ERROR_WANT_READ && reason != SSL_ERROR_WANT_WRITE) co_return ssl_error(result);
     auto type = reason == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
     auto [error] = co_await wait(type);
     if (error) co_return error;
   }
+  take_over_records(secrets);
+  // Whole socket reads rather than a header and a body read per record; the read buffer is
+  // still released once it is empty.
+  if (ssl_) SSL_set_read_ahead(ssl_, 1);
+  co_return boost::system::error_code();
+}
+
+void TlsSocket::take_over_records(const HandshakeSecrets& secrets) {
+  if (SSL_version(ssl_) != TLS1_3_VERSION || SSL_has_pending(ssl_) || secrets.client_length == 0 ||
+      secrets.server_length == 0) {
+    return;
+  }
+  auto suite = Tls13Records::suite(SSL_CIPHER_get_protocol_id(SSL_get_current_cipher(ssl_)));
+  if (!suite) return;
+  try {
+    records_ = std::make_unique<Tls13Records>(*suite, std::span(secrets.client).first(secrets.client_length),
+                                              std::span(secrets.server).first(secrets.server_length),
+                                              secrets.tickets);
+  } catch (const std::bad_alloc&) {
+    return;  // OpenSSL carries on
+  }
+  SSL_free(ssl_);
+  ssl_ = nullptr;
 }
 
 TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable) {
+  if (records_) return read_records(buffer, readable);
   ReadResult result;
   if (!ssl_) {
     result.bytes = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), result.error);
@@ -92,6 +198,61 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable)
   return result;
 }
 
+TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer, bool readable) {
+  ReadResult result;
+  if (peer_closed_) {
+    result.error = asio::error::eof;
+    return result;
+  }
+  auto unread = std::span(reinterpret_cast<const unsigned char*>(unread_.data()), unread_.size());
+  auto input = record_input_buffer();
+  std::size_t received = unread_.size();
+  std::copy(unread.begin(), unread.end(), input.begin());
+  if (!Tls13Records::holds_record(unread)) {
+    // As for SSL_read: an empty socket is not read unless a wait said it is readable.
+    if (!readable) {
+      boost::system::error_code ignored;
+      if (socket_.available(ignored) == 0 && !ignored) return result;
+    }
+    // No more than the caller's buffer holds: as SSL_read, a call returns at most that much.
+    std::size_t room = std::min(input.size() - received, buffer.size());
+    std::size_t read = socket_.read_some(asio::buffer(input.data() + received, room), result.error);
+    if (would_block(result.error)) result.error.clear();
+    if (result.error || read == 0) return result;
+    received += read;
+  }
+  auto opened = records_->open(input.first(received), buffer, unsent_);
+  result.bytes = opened.plaintext;
+  if (opened.closed) {
+    // What came before the close_notify is read first, as with SSL_read.
+    peer_closed_ = true;
+    if (result.bytes == 0) result.error = asio::error::eof;
+  } else if (opened.error) {
+    if (opened.alert) records_->seal_alert(*opened.alert, unsent_);
+    send_unsent_now();  // best effort: the connection ends
+    result.error = opened.error;
+  }
+  if (opened.consumed == received) {
+    std::string().swap(unread_);
+  } else {
+    unread_.assign(reinterpret_cast<const char*>(input.data() + opened.consumed), received - opened.consumed);
+  }
+  return result;
+}
+
+boost::system::error_code TlsSocket::send_unsent_now() {
+  boost::system::error_code error;
+  if (unsent_.empty()) return error;
+  std::size_t sent = socket_.write_some(asio::buffer(unsent_), error);
+  if (would_block(error)) error.clear();
+  unsent_.erase(0, sent);
+  return error;
+}
+
+void TlsSocket::release_idle_state() {
+  if (records_) records_->release_contexts();
+}
+
 asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::socket_base::wait_type type,
                                                                        asio::cancellation_slot slot) {
   if (slot.is_connected()) return socket_.async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
@@ -99,6 +260,18 @@ asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::soc
 }
 
 asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view bytes) {
+  if (records_) {
+    if (!records_->seal(bytes, unsent_)) co_return make_error_code(TlsAlert::internal_error);
+    // A read may append a KeyUpdate while this waits: it goes out after what is here already.
+    while (!unsent_.empty()) {
+      if (auto error = send_unsent_now()) co_return error;
+      if (unsent_.empty()) break;
+      auto [error] = co_await wait(asio::socket_base::wait_write);
+      if (error) co_return error;
+    }
+    std::string().swap(unsent_);  // an idle connection keeps no buffer
+    co_return boost::system::error_code();
+  }
   if (!ssl_) {
     auto [error, written] = co_await asio::async_write(socket_, asio::buffer(bytes), nothrow);
     co_return error;
@@ -121,7 +294,10 @@ asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view
 }
 
 void TlsSocket::shut_down() {
-  if (ssl_) {
+  if (records_) {
+    // As SSL_shutdown below: one attempt, after whatever is still unsent.
+    if (records_->seal_alert(TlsAlert::close_notify, unsent_)) send_unsent_now();
+  } else if (ssl_) {
     ERR_clear_error();
     // One attempt: close_notify goes out if the socket takes it; the peer's is not awaited.
     SSL_shutdown(ssl_);

@@ -3,14 +3,20 @@
 // and a 34 KiB BIO pair; here the only buffers are OpenSSL's record buffers, which
 // SSL_MODE_RELEASE_BUFFERS frees while the connection is idle, and the caller's (which can be
 // one per thread, since reads complete synchronously once the socket is readable).
+// Once a TLS 1.3 handshake is over, OpenSSL's connection object (about 12 KiB) is freed and
+// Tls13Records protects the records: an idle connection then keeps a few hundred bytes of TLS.
 #pragma once
 #include <openssl/ssl.h>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "transport/tls13_records.hpp"
 
 namespace tern::transport {
 
@@ -23,8 +29,10 @@ public:
   TlsSocket(const TlsSocket&) = delete;
   TlsSocket& operator=(const TlsSocket&) = delete;
 
-  // Server side; from now on reads and writes are encrypted.
+  // Server side; from now on reads and writes are encrypted. The context must have been given
+  // to prepare_for_record_takeover() for TLS 1.3 connections to leave OpenSSL afterwards.
   asio::awaitable<boost::system::error_code> handshake(SSL_CTX* context);
+  static void prepare_for_record_takeover(SSL_CTX* context);
 
   // What a non-blocking read gave: bytes, or an error (asio::error::eof at the end), or neither,
   // and then the socket must become ready for `wait_for` before the next try.
@@ -34,13 +42,22 @@ public:
     asio::socket_base::wait_type wait_for = asio::socket_base::wait_read;
   };
   // `readable`: a wait said so, and SSL_read may be called without asking the socket first.
+  // The buffer holds at least Tls13Records::max_inner_plaintext bytes.
   ReadResult read_now(std::span<char> buffer, bool readable);
   // A plain Asio wait, with no coroutine frame of its own to keep while a connection idles.
   // Without a slot of its own the wait is cancelled with the awaiting coroutine.
   asio::awaitable<std::tuple<boost::system::error_code>> wait(asio::socket_base::wait_type type,
                                                               asio::cancellation_slot slot = {});
 
+  // Also sends what a read left to send (a TLS 1.3 KeyUpdate), even with no bytes of its own.
   asio::awaitable<boost::system::error_code> write_all(std::string_view bytes);
+  // A read left records to send: write_all() must run.
+  bool has_unsent() const { return !unsent_.empty(); }
+  // Whether OpenSSL's connection object was let go after a TLS 1.3 handshake.
+  bool protects_records_itself() const { return records_ != nullptr; }
+
+  // The connection goes quiet: what the next record can rebuild is freed.
+  void release_idle_state();
 
   // TLS close_notify (not waiting for the peer's), then closes the socket.
   void shut_down();
@@ -49,9 +66,19 @@ public:
   asio::ip::tcp::socket& socket() { return socket_; }
 
 private:
+  struct HandshakeSecrets;
   boost::system::error_code ssl_error(int result);
+  void take_over_records(const HandshakeSecrets& secrets);
+  ReadResult read_records(std::span<char> buffer, bool readable);
+  // Without waiting: what the socket takes now of unsent_.
+  boost::system::error_code send_unsent_now();
+
   asio::ip::tcp::socket socket_;
-  SSL* ssl_ = nullptr;
+  SSL* ssl_ = nullptr;                    // OpenSSL's connection: the handshake, then TLS 1.2
+  std::unique_ptr<Tls13Records> records_;  // after a TLS 1.3 handshake, instead
+  std::string unread_;  // received bytes after the last whole record (records_ only)
+  std::string unsent_;  // sealed records the socket has not taken yet (records_ only)
+  bool peer_closed_ = false;  // its close_notify came after data not yet returned
 };
 
 }  // namespace tern::transport

@@ -220,9 +220,11 @@ class TernServer:
         code = self.wait()
         assert code == 0, f"tern serve exited with {code}:\n{self.stderr()}"
 
-    def client(self, direct_tls=False, receive_buffer=None, domain=DOMAIN):
+    def client(self, direct_tls=False, receive_buffer=None, domain=DOMAIN, tls_context=None,
+               tls_session=None):
         port = self.direct_tls_port if direct_tls else self.c2s_port
-        client = RawClient(port, direct_tls=direct_tls, receive_buffer=receive_buffer, domain=domain)
+        client = RawClient(port, direct_tls=direct_tls, receive_buffer=receive_buffer, domain=domain,
+                           tls_context=tls_context, tls_session=tls_session)
         self.clients.append(client)
         return client
 
@@ -319,7 +321,8 @@ class RawClient:
     the server sent </stream:stream>; eof: the server closed the connection.
     """
 
-    def __init__(self, port, direct_tls=False, timeout=5, receive_buffer=None, domain=DOMAIN):
+    def __init__(self, port, direct_tls=False, timeout=5, receive_buffer=None, domain=DOMAIN,
+                 tls_context=None, tls_session=None):
         self.timeout = timeout
         self.domain = domain  # the 'to' of the stream headers
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -329,7 +332,7 @@ class RawClient:
         self.sock.connect(("127.0.0.1", port))
         _open_clients.append(self)
         if direct_tls:
-            self.sock = insecure_context().wrap_socket(self.sock)
+            self.sock = (tls_context or insecure_context()).wrap_socket(self.sock, session=tls_session)
         self.jid = None
         self.eof = False
         self._reset_parser()

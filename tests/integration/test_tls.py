@@ -84,6 +84,22 @@ def test_direct_tls_negotiates_to_a_bound_session(server):
     client.sync()
 
 
+def test_a_tls13_session_ticket_resumes_and_the_resumed_stream_works(server):
+    # After a TLS 1.3 handshake the server protects the records itself: the ticket it sent under
+    # OpenSSL must still resume, and the resumed connection carry a whole login.
+    context = insecure_context()
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    first = server.client(direct_tls=True, tls_context=context)
+    first.open()  # the ticket comes before the server's stream header
+    assert first.sock.version() == "TLSv1.3"
+    session = first.sock.session
+    assert session is not None and session.has_ticket
+    first.close()
+    second = server.client(direct_tls=True, tls_context=context, tls_session=session)
+    assert second.sock.session_reused
+    assert second.login("alice", resource="resumed") == "alice@localhost/resumed"
+
+
 def test_direct_tls_port_rejects_plaintext(server):
     with socket.create_connection(("127.0.0.1", server.direct_tls_port), timeout=5) as sock:
         sock.sendall(b"<stream:stream xmlns='jabber:client' "

@@ -1,0 +1,186 @@
+// After a TLS 1.3 handshake TlsSocket protects the records itself (Tls13Records); an OpenSSL
+// client on the other end checks every record it sends us and every record we send.
+#include "transport/tls_socket.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <sys/socket.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <filesystem>
+#include <thread>
+
+#include "transport/tls_context.hpp"
+
+namespace tern::transport {
+namespace {
+
+class TlsSocketTest : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    directory = std::filesystem::temp_directory_path() / ("tern-tls-socket-test-" + std::to_string(::getpid()));
+    generate_self_signed_certificate({"localhost"}, directory / "c.pem", directory / "k.pem");
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(directory); }
+
+  TlsSocketTest()
+      : server_tls(make_server_tls_context(directory / "c.pem", directory / "k.pem")),
+        client_tls(SSL_CTX_new(TLS_client_method())) {}
+  ~TlsSocketTest() override {
+    if (client) SSL_free(client);
+    SSL_CTX_free(client_tls);
+  }
+
+  // A connection, handshaken.
+  void connect() {
+    if (client) SSL_free(client);
+    asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
+    client_socket.emplace(io);
+    client_socket->connect(acceptor.local_endpoint());
+    asio::ip::tcp::socket accepted(io);
+    acceptor.accept(accepted);
+    server.emplace(std::move(accepted));
+    client = SSL_new(client_tls);
+    SSL_set_fd(client, client_socket->native_handle());
+    int connected = 0;
+    std::thread handshake([&] { connected = SSL_connect(client); });
+    auto error = run(server->handshake(server_tls.native_handle()));
+    handshake.join();
+    ASSERT_FALSE(error) << error.message();
+    ASSERT_EQ(connected, 1);
+  }
+
+  template <typename T>
+  T run(asio::awaitable<T> operation) {
+    auto result = asio::co_spawn(io, std::move(operation), asio::use_future);
+    io.restart();
+    while (result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one();
+    return result.get();
+  }
+
+  // The next bytes the server reads, or its error.
+  std::pair<std::string, boost::system::error_code> server_read() {
+    std::vector<char> buffer(Tls13Records::max_inner_plaintext);
+    bool readable = false;
+    while (true) {
+      auto read = server->read_now(buffer, std::exchange(readable, false));
+      if (read.bytes > 0 || read.error) return {std::string(buffer.data(), read.bytes), read.error};
+      auto [error] = run(server->wait(read.wait_for));
+      if (error) return {{}, error};
+      readable = true;
+    }
+  }
+  void server_write(std::string_view bytes) {
+    auto error = run(server->write_all(bytes));
+    ASSERT_FALSE(error) << error.message();
+  }
+  void client_write(std::string_view bytes) {
+    ASSERT_EQ(SSL_write(client, bytes.data(), static_cast<int>(bytes.size())), static_cast<int>(bytes.size()));
+  }
+  std::string client_read(std::size_t length) {
+    std::string received(length, '\0');
+    std::size_t got = 0;
+    while (got < length) {
+      int read = SSL_read(client, received.data() + got, static_cast<int>(length - got));
+      if (read <= 0) break;
+      got += static_cast<std::size_t>(read);
+    }
+    received.resize(got);
+    return received;
+  }
+  void round_trip() {
+    client_write("<message>ping</message>");
+    auto [bytes, error] = server_read();
+    EXPECT_FALSE(error) << error.message();
+    EXPECT_EQ(bytes, "<message>ping</message>");
+    server_write("<message>pong</message>");
+    EXPECT_EQ(client_read(23), "<message>pong</message>");
+  }
+
+  static inline std::filesystem::path directory;
+  asio::ssl::context server_tls;
+  SSL_CTX* client_tls;
+  asio::io_context io;
+  std::optional<asio::ip::tcp::socket> client_socket;
+  SSL* client = nullptr;
+  std::optional<TlsSocket> server;
+};
+
+TEST_F(TlsSocketTest, EachTls13SuiteCarriesDataBothWaysWithoutOpenSsl) {
+  for (const char* suite : {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}) {
+    SCOPED_TRACE(suite);
+    ASSERT_EQ(SSL_CTX_set_ciphersuites(client_tls, suite), 1);
+    connect();
+    ASSERT_EQ(std::string(SSL_CIPHER_get_name(SSL_get_current_cipher(client))), suite);
+    EXPECT_TRUE(server->protects_records_itself());
+    round_trip();
+    round_trip();
+  }
+}
+
+TEST_F(TlsSocketTest, ARecordTooLargeForOneGoesOutAsSeveral) {
+  connect();
+  std::string large(40'000, 'x');
+  large.back() = 'y';
+  server_write(large);
+  EXPECT_EQ(client_read(large.size()), large);
+}
+
+TEST_F(TlsSocketTest, TheServerAnswersAKeyUpdateThatAsksForOneAndBothSidesMoveOn) {
+  connect();
+  ASSERT_EQ(SSL_key_update(client, SSL_KEY_UPDATE_REQUESTED), 1);
+  client_write("after the update");
+  auto [bytes, error] = server_read();
+  ASSERT_FALSE(error) << error.message();
+  EXPECT_EQ(bytes, "after the update");
+  EXPECT_TRUE(server->has_unsent());  // our KeyUpdate
+  server_write("");
+  EXPECT_FALSE(server->has_unsent());
+  round_trip();  // the client reads our KeyUpdate, then data under our next key
+  ASSERT_EQ(SSL_key_update(client, SSL_KEY_UPDATE_NOT_REQUESTED), 1);
+  round_trip();
+  EXPECT_FALSE(server->has_unsent());
+}
+
+TEST_F(TlsSocketTest, DataBeforeTheClientsCloseNotifyIsReadThenTheEnd) {
+  connect();
+  client_write("</stream:stream>");
+  SSL_shutdown(client);
+  auto [bytes, error] = server_read();
+  EXPECT_FALSE(error);
+  EXPECT_EQ(bytes, "</stream:stream>");
+  auto [more, end] = server_read();
+  EXPECT_EQ(end, asio::error::eof);
+}
+
+TEST_F(TlsSocketTest, AForgedRecordEndsTheConnectionWithBadRecordMac) {
+  connect();
+  const unsigned char forged[5 + 20] = {23, 3, 3, 0, 20, 1, 2, 3};
+  ASSERT_EQ(::send(client_socket->native_handle(), forged, sizeof forged, 0), static_cast<ssize_t>(sizeof forged));
+  auto [bytes, error] = server_read();
+  EXPECT_EQ(error, make_error_code(TlsAlert::bad_record_mac));
+  char byte;
+  EXPECT_LE(SSL_read(client, &byte, 1), 0);
+  EXPECT_EQ(SSL_get_error(client, -1), SSL_ERROR_SSL);
+  EXPECT_EQ(ERR_GET_REASON(ERR_peek_last_error()), SSL_R_SSLV3_ALERT_BAD_RECORD_MAC);
+}
+
+TEST_F(TlsSocketTest, AnUnprotectedRecordAfterTheHandshakeIsUnexpected) {
+  connect();
+  const unsigned char change_cipher_spec[6] = {20, 3, 3, 0, 1, 1};
+  ASSERT_EQ(::send(client_socket->native_handle(), change_cipher_spec, 6, 0), 6);
+  auto [bytes, error] = server_read();
+  EXPECT_EQ(error, make_error_code(TlsAlert::unexpected_message));
+}
+
+TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
+  ASSERT_EQ(SSL_CTX_set_max_proto_version(client_tls, TLS1_2_VERSION), 1);
+  connect();
+  EXPECT_FALSE(server->protects_records_itself());
+  round_trip();
+}
+
+}  // namespace
+}  // namespace tern::transport
