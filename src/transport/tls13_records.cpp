@@ -177,6 +177,14 @@ EVP_CIPHER_CTX* Tls13Records::context_of(Direction& direction, bool encrypt) {
 }
 
 bool Tls13Records::seal(std::string_view plaintext, std::string& out) {
+  if (key_update_owed_) {
+    // Ours goes under the current key; what follows it under the next.
+    const char update_not_requested[5] = {static_cast<char>(key_update_message), 0, 0, 1, 0};
+    if (!seal_record(handshake_record, std::string_view(update_not_requested, 5), out) || !update(write_)) {
+      return false;
+    }
+    key_update_owed_ = false;
+  }
   while (!plaintext.empty()) {
     auto content = plaintext.substr(0, max_content);
     if (!seal_record(application_data, content, out)) return false;
@@ -228,7 +236,7 @@ bool Tls13Records::holds_record(std::span<const unsigned char> in) {
   return length > max_ciphertext || in.size() >= header_size + length;
 }
 
-Tls13Records::Opened Tls13Records::open(std::span<const unsigned char> in, std::span<char> out, std::string& reply) {
+Tls13Records::Opened Tls13Records::open(std::span<const unsigned char> in, std::span<char> out) {
   Opened result;
   auto fail = [&](TlsAlert alert) {
     result.alert = alert;
@@ -291,14 +299,14 @@ Tls13Records::Opened Tls13Records::open(std::span<const unsigned char> in, std::
         return result;
       }
     } else if (content_type == handshake_record) {
-      if (auto alert = handshake_messages(content, reply)) return fail(*alert);
+      if (auto alert = handshake_messages(content)) return fail(*alert);
     } else {
       return fail(TlsAlert::unexpected_message);
     }
   }
 }
 
-std::optional<TlsAlert> Tls13Records::handshake_messages(std::span<const char> content, std::string& reply) {
+std::optional<TlsAlert> Tls13Records::handshake_messages(std::span<const char> content) {
   // Our server never asks for post-handshake authentication, so a client has only KeyUpdate to
   // send. Each message must be whole in its record, a KeyUpdate the record's last (§5.1: no
   // message spans a key change).
@@ -314,13 +322,7 @@ std::optional<TlsAlert> Tls13Records::handshake_messages(std::span<const char> c
     auto request = static_cast<std::uint8_t>(content[4]);
     if (request > 1) return TlsAlert::illegal_parameter;  // §4.6.3
     if (!update(read_)) return TlsAlert::internal_error;
-    if (request == 1) {
-      // Ours goes under the current key; what follows it under the next.
-      const char update_not_requested[5] = {static_cast<char>(key_update_message), 0, 0, 1, 0};
-      if (!seal_record(handshake_record, std::string_view(update_not_requested, 5), reply) || !update(write_)) {
-        return TlsAlert::internal_error;
-      }
-    }
+    if (request == 1) key_update_owed_ = true;
     content = content.subspan(5);
   }
   return std::nullopt;

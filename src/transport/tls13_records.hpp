@@ -49,9 +49,12 @@ public:
   Tls13Records(const Tls13Records&) = delete;
   Tls13Records& operator=(const Tls13Records&) = delete;
 
-  // Appends the records carrying `plaintext` to `out` (none for an empty one). False: OpenSSL
-  // failed (memory), and the connection cannot go on.
+  // Appends the records carrying `plaintext` to `out` (none for an empty one), after the
+  // KeyUpdate we owe. False: OpenSSL failed (memory), and the connection cannot go on.
   bool seal(std::string_view plaintext, std::string& out);
+  // The peer asked for a KeyUpdate (§4.6.3): the next seal() sends it, one for any number asked
+  // for meanwhile.
+  bool owes_key_update() const { return key_update_owed_; }
   bool seal_alert(TlsAlert alert, std::string& out);
 
   struct Opened {
@@ -62,8 +65,8 @@ public:
     std::optional<TlsAlert> alert;
   };
   // Opens the whole records at the front of `in` while `out` has room for their content; the
-  // rest waits for the next call. A KeyUpdate that asks for ours appends it to `reply`.
-  Opened open(std::span<const unsigned char> in, std::span<char> out, std::string& reply);
+  // rest waits for the next call.
+  Opened open(std::span<const unsigned char> in, std::span<char> out);
 
   // Whether `in` starts with a whole record.
   static bool holds_record(std::span<const unsigned char> in);
@@ -89,11 +92,12 @@ private:
   EVP_CIPHER_CTX* context_of(Direction& direction, bool encrypt);
   bool seal_record(std::uint8_t content_type, std::string_view content, std::string& out);
   // The post-handshake messages of one record (RFC 8446 §4.6).
-  std::optional<TlsAlert> handshake_messages(std::span<const char> content, std::string& reply);
+  std::optional<TlsAlert> handshake_messages(std::span<const char> content);
 
   Suite suite_;
   Direction read_;
   Direction write_;
+  bool key_update_owed_ = false;
 };
 
 }  // namespace tern::transport

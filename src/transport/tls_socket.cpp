@@ -221,7 +221,7 @@ TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer, bool reada
     if (result.error || read == 0) return result;
     received += read;
   }
-  auto opened = records_->open(input.first(received), buffer, unsent_);
+  auto opened = records_->open(input.first(received), buffer);
   result.bytes = opened.plaintext;
   if (opened.closed) {
     // What came before the close_notify is read first, as with SSL_read.

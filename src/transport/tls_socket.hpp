@@ -51,8 +51,8 @@ public:
 
   // Also sends what a read left to send (a TLS 1.3 KeyUpdate), even with no bytes of its own.
   asio::awaitable<boost::system::error_code> write_all(std::string_view bytes);
-  // A read left records to send: write_all() must run.
-  bool has_unsent() const { return !unsent_.empty(); }
+  // A read left something to send: write_all() must run.
+  bool has_unsent() const { return !unsent_.empty() || (records_ && records_->owes_key_update()); }
   // Whether OpenSSL's connection object was let go after a TLS 1.3 handshake.
   bool protects_records_itself() const { return records_ != nullptr; }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -117,6 +118,8 @@ TEST_F(TlsSocketTest, EachTls13SuiteCarriesDataBothWaysWithoutOpenSsl) {
     EXPECT_TRUE(server->protects_records_itself());
     round_trip();
     round_trip();
+    server->release_idle_state();  // as a quiet connection does: the cipher contexts go
+    round_trip();
   }
 }
 
@@ -142,6 +145,27 @@ TEST_F(TlsSocketTest, TheServerAnswersAKeyUpdateThatAsksForOneAndBothSidesMoveOn
   ASSERT_EQ(SSL_key_update(client, SSL_KEY_UPDATE_NOT_REQUESTED), 1);
   round_trip();
   EXPECT_FALSE(server->has_unsent());
+}
+
+TEST_F(TlsSocketTest, KeyUpdatesAskedForWhileTheServerIsSilentGetOneAnswer) {
+  connect();
+  round_trip();  // the client has read the session ticket
+  for (std::string_view data : {"first", "second"}) {
+    ASSERT_EQ(SSL_key_update(client, SSL_KEY_UPDATE_REQUESTED), 1);
+    client_write(data);
+  }
+  std::string received;
+  while (received.size() < 11) {
+    auto [bytes, error] = server_read();
+    ASSERT_FALSE(error) << error.message();
+    received += bytes;
+  }
+  EXPECT_EQ(received, "firstsecond");
+  server_write("");
+  int waiting = 0;
+  ASSERT_EQ(::ioctl(client_socket->native_handle(), FIONREAD, &waiting), 0);
+  EXPECT_EQ(waiting, 5 + 5 + 1 + 16);  // one KeyUpdate record
+  round_trip();
 }
 
 TEST_F(TlsSocketTest, DataBeforeTheClientsCloseNotifyIsReadThenTheEnd) {
