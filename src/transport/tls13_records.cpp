@@ -180,14 +180,14 @@ bool Tls13Records::seal(std::string_view plaintext, std::string& out) {
   if (key_update_owed_) {
     // Ours goes under the current key; what follows it under the next.
     const char update_not_requested[5] = {static_cast<char>(key_update_message), 0, 0, 1, 0};
-    if (!seal_record(handshake_record, std::string_view(update_not_requested, 5), out) || !update(write_)) {
+    if (!seal_content(handshake_record, std::string_view(update_not_requested, 5), out) || !update(write_)) {
       return false;
     }
     key_update_owed_ = false;
   }
   while (!plaintext.empty()) {
     auto content = plaintext.substr(0, max_content);
-    if (!seal_record(application_data, content, out)) return false;
+    if (!seal_content(application_data, content, out)) return false;
     plaintext.remove_prefix(content.size());
   }
   return true;
@@ -196,10 +196,10 @@ bool Tls13Records::seal(std::string_view plaintext, std::string& out) {
 bool Tls13Records::seal_alert(TlsAlert alert, std::string& out) {
   // RFC 8446 §6: the level is ignored in TLS 1.3; close_notify is a warning, the rest fatal.
   const char content[2] = {static_cast<char>(alert == TlsAlert::close_notify ? 1 : 2), static_cast<char>(alert)};
-  return seal_record(alert_record, std::string_view(content, 2), out);
+  return seal_content(alert_record, std::string_view(content, 2), out);
 }
 
-bool Tls13Records::seal_record(std::uint8_t content_type, std::string_view content, std::string& out) {
+bool Tls13Records::seal_content(std::uint8_t content_type, std::string_view content, std::string& out) {
   auto* context = context_of(write_, true);
   if (!context || write_.sequence == std::numeric_limits<std::uint64_t>::max()) return false;
   std::size_t length = content.size() + 1 + tag_size;

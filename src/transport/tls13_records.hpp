@@ -56,6 +56,8 @@ public:
   // for meanwhile.
   bool owes_key_update() const { return key_update_owed_; }
   bool seal_alert(TlsAlert alert, std::string& out);
+  // One record of any content type (RFC 8446 §5.2), as given: not split, no KeyUpdate before it.
+  bool seal_content(std::uint8_t content_type, std::string_view content, std::string& out);
 
   struct Opened {
     std::size_t consumed = 0;   // bytes of `in` taken: whole records
@@ -90,7 +92,6 @@ private:
   // RFC 8446 §7.2: the next generation of a traffic secret.
   bool update(Direction& direction);
   EVP_CIPHER_CTX* context_of(Direction& direction, bool encrypt);
-  bool seal_record(std::uint8_t content_type, std::string_view content, std::string& out);
   // The post-handshake messages of one record (RFC 8446 §4.6).
   std::optional<TlsAlert> handshake_messages(std::span<const char> content);
 
