@@ -34,12 +34,14 @@ cmake --preset asan
 cmake --build --preset asan
 ctest --preset asan
 
-step "fuzz the XML parser (${TERN_FUZZ_SECONDS:=60} s)"
+step "fuzz the XML parser and the TLS 1.3 record layer (${TERN_FUZZ_SECONDS:=60} s each)"
 cmake --preset fuzz
 cmake --build --preset fuzz
-corpus=$(mktemp -d)
-build-fuzz/xml_parser_fuzz -max_total_time="$TERN_FUZZ_SECONDS" -print_final_stats=1 \
-  "$corpus" tests/fuzz/corpus/xml_parser 2>&1 | tail -n 5
-rm -rf "$corpus"
+for target in xml_parser tls13_records; do
+  corpus=$(mktemp -d)
+  "build-fuzz/${target}_fuzz" -max_total_time="$TERN_FUZZ_SECONDS" -print_final_stats=1 \
+    "$corpus" "tests/fuzz/corpus/$target" 2>&1 | tail -n 5
+  rm -rf "$corpus"
+done
 
 step "done"
