@@ -102,8 +102,3 @@ private:
 };
 
 }  // namespace tern::transport
-
-namespace boost::system {
-template <>
-struct is_error_code_enum<tern::transport::TlsAlert> : std::true_type {};
-}  // namespace boost::system
