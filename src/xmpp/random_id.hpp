@@ -5,7 +5,7 @@
 
 namespace tern::xmpp {
 
-// `bytes` random bytes from OpenSSL's CSPRNG as lowercase hex.
+// `bytes` random bytes (random_bytes()) as lowercase hex.
 std::string random_id(std::size_t bytes = 16);
 
 }  // namespace tern::xmpp

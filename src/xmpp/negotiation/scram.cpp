@@ -5,7 +5,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 #include <stringprep.h>
 
 #include <climits>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "xmpp/negotiation/base64.hpp"
+#include "xmpp/random_bytes.hpp"
 #include "xmpp/utf8.hpp"
 
 namespace tern::xmpp::sasl {
@@ -62,11 +62,9 @@ std::string hash_of(ScramHash hash, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(out), size);
 }
 
-std::string random_bytes(std::size_t size) {
+std::string random_string(std::size_t size) {
   std::string out(size, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), checked_int(size)) != 1) {
-    throw std::runtime_error("RAND_bytes failed");
-  }
+  random_bytes(std::span(reinterpret_cast<unsigned char*>(out.data()), size));
   return out;
 }
 
@@ -198,7 +196,7 @@ ScramCredentials derive_scram_credentials(ScramHash hash, std::string_view passw
 }
 
 ScramCredentials new_scram_credentials(ScramHash hash, std::string_view password, int iterations) {
-  return derive_scram_credentials(hash, password, random_bytes(salt_size), iterations);
+  return derive_scram_credentials(hash, password, random_string(salt_size), iterations);
 }
 
 bool verify_password(const ScramCredentials& credentials, std::string_view password) {
@@ -232,7 +230,7 @@ ScramServer::ScramServer(ScramHash hash, std::string fake_salt_secret, std::stri
   if (fake_salt_secret_.empty()) throw std::invalid_argument("fake salt secret is empty");
   // RFC 5802 §5.1: the nonce is a sequence of random printable characters, "," excluded, which
   // base64 text is.
-  if (server_nonce_.empty()) server_nonce_ = base64_encode(random_bytes(random_nonce_size));
+  if (server_nonce_.empty()) server_nonce_ = base64_encode(random_string(random_nonce_size));
   if (!is_printable(server_nonce_)) throw std::invalid_argument("server nonce is not printable");
 }
 
