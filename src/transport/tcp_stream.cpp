@@ -309,6 +309,7 @@ asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<Tcp
 
 asio::awaitable<void> TcpStream::close() {
   if (closed_) co_return;
+  socket_.close_notify_with_next_write();
   queue("</stream:stream>");
   closed_ = true;
   watchdog_.cancel();

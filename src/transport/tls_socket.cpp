@@ -165,7 +165,7 @@ void TlsSocket::take_over_records(const HandshakeSecrets& secrets) {
 }
 
 TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable) {
-  if (records_) return read_records(buffer, readable);
+  if (records_) return read_records(buffer);
   ReadResult result;
   if (!ssl_) {
     result.bytes = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), result.error);
@@ -198,7 +198,7 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable)
   return result;
 }
 
-TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer, bool readable) {
+TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer) {
   ReadResult result;
   if (peer_closed_) {
     result.error = asio::error::eof;
@@ -209,11 +209,8 @@ TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer, bool reada
   std::size_t received = unread_.size();
   std::copy(unread.begin(), unread.end(), input.begin());
   if (!Tls13Records::holds_record(unread)) {
-    // As for SSL_read: an empty socket is not read unless a wait said it is readable.
-    if (!readable) {
-      boost::system::error_code ignored;
-      if (socket_.available(ignored) == 0 && !ignored) return result;
-    }
+    // No FIONREAD first, as SSL_read needs: the input buffer is the thread's, so a read of an
+    // empty socket costs one syscall either way, and one that finds bytes saves one.
     // No more than the caller's buffer holds: as SSL_read, a call returns at most that much.
     std::size_t room = std::min(input.size() - received, buffer.size());
     std::size_t read = socket_.read_some(asio::buffer(input.data() + received, room), result.error);
@@ -262,6 +259,9 @@ asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::soc
 asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view bytes) {
   if (records_) {
     if (!records_->seal(bytes, unsent_)) co_return make_error_code(TlsAlert::internal_error);
+    if (closing_ && !close_notify_sealed_) {
+      close_notify_sealed_ = records_->seal_alert(TlsAlert::close_notify, unsent_);
+    }
     // A read may append a KeyUpdate while this waits: it goes out after what is here already.
     while (!unsent_.empty()) {
       if (auto error = send_unsent_now()) co_return error;
@@ -296,7 +296,8 @@ asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view
 void TlsSocket::shut_down() {
   if (records_) {
     // As SSL_shutdown below: one attempt, after whatever is still unsent.
-    if (records_->seal_alert(TlsAlert::close_notify, unsent_)) send_unsent_now();
+    if (!close_notify_sealed_) close_notify_sealed_ = records_->seal_alert(TlsAlert::close_notify, unsent_);
+    send_unsent_now();
   } else if (ssl_) {
     ERR_clear_error();
     // One attempt: close_notify goes out if the socket takes it; the peer's is not awaited.

@@ -41,7 +41,8 @@ public:
     boost::system::error_code error;
     asio::socket_base::wait_type wait_for = asio::socket_base::wait_read;
   };
-  // `readable`: a wait said so, and SSL_read may be called without asking the socket first.
+  // `readable`: a wait said so, and SSL_read may be called without asking the socket first
+  // (Tern's own records need not know).
   // The buffer holds at least Tls13Records::max_inner_plaintext bytes.
   ReadResult read_now(std::span<char> buffer, bool readable);
   // A plain Asio wait, with no coroutine frame of its own to keep while a connection idles.
@@ -59,7 +60,11 @@ public:
   // The connection goes quiet: what the next record can rebuild is freed.
   void release_idle_state();
 
-  // TLS close_notify (not waiting for the peer's), then closes the socket.
+  // The next write_all() ends with close_notify: the stream's last bytes and the end of TLS go
+  // in one record write (Tern's own records; OpenSSL's close_notify waits for shut_down()).
+  void close_notify_with_next_write() { closing_ = true; }
+  // TLS close_notify, unless a write sent it already (not waiting for the peer's), then closes
+  // the socket.
   void shut_down();
   void close();
 
@@ -69,7 +74,7 @@ private:
   struct HandshakeSecrets;
   boost::system::error_code ssl_error(int result);
   void take_over_records(const HandshakeSecrets& secrets);
-  ReadResult read_records(std::span<char> buffer, bool readable);
+  ReadResult read_records(std::span<char> buffer);
   // Without waiting: what the socket takes now of unsent_.
   boost::system::error_code send_unsent_now();
 
@@ -79,6 +84,8 @@ private:
   std::string unread_;  // received bytes after the last whole record (records_ only)
   std::string unsent_;  // sealed records the socket has not taken yet (records_ only)
   bool peer_closed_ = false;  // its close_notify came after data not yet returned
+  bool closing_ = false;             // see close_notify_with_next_write()
+  bool close_notify_sealed_ = false;  // records_ only
 };
 
 }  // namespace tern::transport

@@ -179,6 +179,20 @@ TEST_F(TlsSocketTest, DataBeforeTheClientsCloseNotifyIsReadThenTheEnd) {
   EXPECT_EQ(end, asio::error::eof);
 }
 
+TEST_F(TlsSocketTest, TheLastWriteCarriesCloseNotifyAndShutDownSendsNoSecond) {
+  connect();
+  timeval patience{2, 0};  // without the close_notify, a failure rather than a wait for ever
+  ::setsockopt(client_socket->native_handle(), SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  server->close_notify_with_next_write();
+  server_write("</stream:stream>");
+  EXPECT_EQ(client_read(16), "</stream:stream>");
+  char byte;
+  EXPECT_EQ(SSL_read(client, &byte, 1), 0);
+  EXPECT_EQ(SSL_get_error(client, 0), SSL_ERROR_ZERO_RETURN);
+  server->shut_down();
+  EXPECT_EQ(::recv(client_socket->native_handle(), &byte, 1, 0), 0);  // the end, no other record
+}
+
 TEST_F(TlsSocketTest, AForgedRecordEndsTheConnectionWithBadRecordMac) {
   connect();
   const unsigned char forged[5 + 20] = {23, 3, 3, 0, 20, 1, 2, 3};
