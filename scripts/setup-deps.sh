@@ -10,7 +10,7 @@ PACKAGES=(
   g++ cmake ninja-build pkgconf ccache lld clang libclang-rt-14-dev
   libboost1.81-dev
   libssl-dev libexpat1-dev libsqlite3-dev libidn-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libtcmalloc-minimal4
   libmysqlcppconn7v5 mariadb-server mariadb-client
   python3 python3-slixmpp python3-pytest python3-websockets openssl
   chromium
