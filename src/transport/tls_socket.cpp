@@ -258,9 +258,10 @@ asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::soc
 
 asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view bytes) {
   if (records_) {
-    if (!records_->seal(bytes, unsent_)) co_return make_error_code(TlsAlert::internal_error);
-    if (closing_ && !close_notify_sealed_) {
-      close_notify_sealed_ = records_->seal_alert(TlsAlert::close_notify, unsent_);
+    // Nothing follows close_notify (RFC 8446 §6.1): a later call only sends what waits.
+    if (!close_notify_sealed_) {
+      if (!records_->seal(bytes, unsent_)) co_return make_error_code(TlsAlert::internal_error);
+      if (closing_) close_notify_sealed_ = records_->seal_alert(TlsAlert::close_notify, unsent_);
     }
     // A read may append a KeyUpdate while this waits: it goes out after what is here already.
     while (!unsent_.empty()) {
