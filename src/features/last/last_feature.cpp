@@ -28,6 +28,10 @@ void LastFeature::install(xmpp::Registrar& registrar) {
                   [this](xmpp::IqRequest& request) { return get(request); });
   registrar.on_availability(
       [this](const xmpp::AvailabilityChange& change) { return record(change); });
+  registrar.on_account_deleted([this](const xmpp::Jid& account) -> boost::asio::awaitable<void> {
+    store_.forget(account);
+    co_return;
+  });
 }
 
 boost::asio::awaitable<xmpp::IqResult> LastFeature::get(xmpp::IqRequest& request) {
