@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "storage/database.hpp"
+#include "storage/known_empty.hpp"
 #include "xmpp/jid.hpp"
 
 namespace tern::features::offline {
@@ -21,12 +22,14 @@ public:
   explicit OfflineStore(storage::Database& db) : db_(db) {}
   // False when the account already has `quota` messages waiting.
   boost::asio::awaitable<bool> store(xmpp::Jid account, std::string stanza, std::size_t quota);
-  // Every waiting message, removed from storage.
+  // Every waiting message, removed from storage. Most logins find none: an account found with
+  // none is not asked about again until a message is stored for it.
   boost::asio::awaitable<std::vector<StoredMessage>> take(xmpp::Jid account);
 
 private:
   static std::vector<StoredMessage> take_in(storage::Connection& connection, const xmpp::Jid& account);
   storage::Database& db_;
+  storage::KnownEmpty empty_;
 };
 
 }  // namespace tern::features::offline

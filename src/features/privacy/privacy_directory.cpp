@@ -5,6 +5,15 @@
 #include <utility>
 
 namespace tern::features::privacy {
+namespace {
+
+// Most accounts have no lists: they share one empty settings.
+std::shared_ptr<const PrivacySettings> no_settings() {
+  static const auto none = std::make_shared<const PrivacySettings>();
+  return none;
+}
+
+}  // namespace
 
 xmpp::Verdict EffectiveRules::decide(std::uint8_t kind, const xmpp::Jid& peer) const {
   if (!list) return xmpp::Verdict::allow;
@@ -89,10 +98,8 @@ void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& 
   std::vector<std::shared_ptr<const CompiledList>> compiled;
   compiled.reserve(settings.lists.size());
   for (const auto& list : settings.lists) compiled.push_back(std::make_shared<const CompiledList>(list));
-  // Most accounts have no lists: they share one empty settings.
-  static const auto no_settings = std::make_shared<const PrivacySettings>();
   auto shared_settings = settings.lists.empty() && !settings.default_list
-                             ? no_settings
+                             ? no_settings()
                              : std::make_shared<const PrivacySettings>(settings);
   bool roster_needed = needs_roster(settings);
   {
@@ -113,6 +120,14 @@ void PrivacyDirectory::install(const xmpp::Jid& account, const PrivacySettings& 
   installed.settings = std::move(shared_settings);
   installed.compiled = std::move(compiled);
   installed.roster = std::move(roster);
+}
+
+bool PrivacyDirectory::install_without_lists(const xmpp::Jid& account, const std::function<bool()>& has_none) {
+  std::lock_guard lock(mutex_);
+  if (find(account)) return true;
+  if (!has_none()) return false;
+  entry(account).settings = no_settings();
+  return true;
 }
 
 bool PrivacyDirectory::contains(const xmpp::Jid& account) const {

@@ -40,6 +40,10 @@ public:
   // Takes the account's settings (replacing what was here, keeping its sessions' choices);
   // read_roster runs when a list needs the roster and none is here yet.
   void install(const xmpp::Jid& account, const PrivacySettings& settings, const RosterReader& read_roster);
+  // Takes the account in with no lists if it is not here and has_none() says it has none stored
+  // (asked under the directory's mutex, so that settings published meanwhile are not replaced);
+  // false when the account is still not here.
+  bool install_without_lists(const xmpp::Jid& account, const std::function<bool()>& has_none);
   bool contains(const xmpp::Jid& account) const;
   std::shared_ptr<const PrivacySettings> settings(const xmpp::Jid& account) const;
   // A session's active list, else the default list (a bare JID: the default list).

@@ -49,6 +49,13 @@ boost::asio::awaitable<xmpp::Verdict> PrivacyService::decide(xmpp::Jid user, xmp
   // Not in the directory: an account with sessions is loaded into it; for one without (a
   // message to an offline user) the stored default list decides once.
   auto account = user.bare();
+  if (store_.has_none(account)) {
+    if (registry_.resources(account).empty()) co_return xmpp::Verdict::allow;
+    auto has_none = [&] { return store_.has_none(account); };
+    if (directory_.install_without_lists(account, has_none)) {
+      if (auto verdict = directory_.decide(user, kind, peer)) co_return *verdict;
+    }
+  }
   auto decide_stored = [&](const PrivacySettings& settings, storage::Connection& connection) {
     auto read_roster = [&] { return roster_view(roster::RosterStore::items_in(connection, account)); };
     if (!registry_.resources(account).empty()) {
@@ -74,7 +81,7 @@ void PrivacyService::session_ended(const xmpp::Jid& full) {
 }
 
 boost::asio::awaitable<void> PrivacyService::ensure_loaded(const xmpp::Jid& account) {
-  if (directory_.contains(account)) co_return;
+  if (directory_.install_without_lists(account, [&] { return store_.has_none(account); })) co_return;
   auto install = [&](const PrivacySettings& settings, storage::Connection& connection) {
     directory_.install(account, settings, [&] {
       return roster_view(roster::RosterStore::items_in(connection, account));

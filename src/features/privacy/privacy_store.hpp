@@ -1,6 +1,7 @@
 // An account's privacy lists and which one is its default, over storage. Every change is a
 // read-modify-write of the whole settings in one transaction, under that account's lock, so
-// concurrent changes from several resources never lose one another.
+// concurrent changes from several resources never lose one another. Most accounts have no lists:
+// one found without any is known to have none until a change.
 #pragma once
 #include <array>
 #include <boost/asio/awaitable.hpp>
@@ -11,6 +12,7 @@
 
 #include "features/privacy/privacy_list.hpp"
 #include "storage/database.hpp"
+#include "storage/known_empty.hpp"
 #include "xmpp/jid.hpp"
 
 namespace tern::features::privacy {
@@ -41,6 +43,7 @@ public:
     return db_.run([this, account = std::move(account), edit = std::move(edit),
                     published = std::move(published)](storage::Connection& connection) mutable {
       std::lock_guard lock(lock_for(account));
+      auto writing = empty_.write(account.bare_string());
       PrivacySettings after;
       auto write = [&](storage::Connection& in) {
         auto before = load_in(in, account);
@@ -59,12 +62,18 @@ public:
   // the meantime publishes after this).
   template <typename Published>
   auto read(xmpp::Jid account, Published published) {
-    return db_.run([this, account = std::move(account),
+    auto key = account.bare_string();
+    auto generation = empty_.generation(key);
+    return db_.run([this, account = std::move(account), key = std::move(key), generation,
                     published = std::move(published)](storage::Connection& connection) mutable {
       std::lock_guard lock(lock_for(account));
-      return published(load_in(connection, account), connection);
+      auto settings = load_in(connection, account);
+      if (settings.lists.empty() && !settings.default_list) empty_.found_empty(std::move(key), generation);
+      return published(settings, connection);
     });
   }
+  // Known to have no lists, without a read.
+  bool has_none(const xmpp::Jid& account) const { return empty_.contains(account.bare_string()); }
 
   std::mutex& lock_for(const xmpp::Jid& account);
 
@@ -73,6 +82,7 @@ private:
                       const PrivacySettings& before, const PrivacySettings& after);
   storage::Database& db_;
   std::array<std::mutex, 64> account_locks_;
+  storage::KnownEmpty empty_;
 };
 
 }  // namespace tern::features::privacy

@@ -240,7 +240,12 @@ boost::asio::awaitable<std::optional<SubscriptionState>> RosterStore::state(xmpp
 }
 
 boost::asio::awaitable<std::vector<std::string>> RosterStore::pending_requests(xmpp::Jid account) {
-  return db_.run([account = std::move(account)](Connection& connection) {
+  auto key = account.bare_string();
+  if (no_requests_.contains(key)) co_return std::vector<std::string>();
+  auto generation = no_requests_.generation(key);
+  // Started outside the co_await: GCC 12 miscompiles a capturing lambda inside one.
+  auto reading = db_.run([this, account = std::move(account), key = std::move(key),
+                          generation](Connection& connection) mutable {
     std::vector<std::string> requests;
     for (const auto& row : connection.query(
              "SELECT stanza FROM subscription_requests WHERE domain = ? AND username = ?"
@@ -248,8 +253,10 @@ boost::asio::awaitable<std::vector<std::string>> RosterStore::pending_requests(x
              {account.domainpart(), account.localpart()})) {
       requests.push_back(row.text(0));
     }
+    if (requests.empty()) no_requests_.found_empty(std::move(key), generation);
     return requests;
   });
+  co_return co_await std::move(reading);
 }
 
 std::vector<RosterItem> RosterStore::items_in(Connection& connection, const xmpp::Jid& account) {

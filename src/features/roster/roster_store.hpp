@@ -14,6 +14,7 @@
 #include "features/roster/recent_rosters.hpp"
 #include "features/roster/roster_item.hpp"
 #include "storage/database.hpp"
+#include "storage/known_empty.hpp"
 
 namespace tern::features::roster {
 
@@ -56,7 +57,8 @@ public:
                                            SubscriptionType type, std::string request);
 
   boost::asio::awaitable<std::optional<SubscriptionState>> state(xmpp::Jid account, xmpp::Jid contact);
-  // The stored subscription requests, serialized, oldest first.
+  // The stored subscription requests, serialized, oldest first. Asked at every login and found
+  // empty by most: an account found without any is not asked about again until a change.
   boost::asio::awaitable<std::vector<std::string>> pending_requests(xmpp::Jid account);
 
   // Bulk import (`tern user import`), inside the caller's transaction: the items of an account
@@ -80,6 +82,7 @@ private:
   auto transact_locked(const xmpp::Jid& account, F f) {
     return db_.run([this, account, f = std::move(f)](storage::Connection& connection) mutable {
       std::lock_guard lock(lock_for(account));
+      auto writing = no_requests_.write(account.bare_string());
       Changes changes;
       auto with_changes = [&](storage::Connection& in) { return f(in, changes); };
       struct ForgetRecent {  // also when the transaction fails: whatever it left is read again
@@ -100,6 +103,7 @@ private:
   std::array<std::mutex, 64> account_locks_;
   std::vector<Observer> observers_;
   RecentRosters recent_;
+  storage::KnownEmpty no_requests_;
 };
 
 }  // namespace tern::features::roster

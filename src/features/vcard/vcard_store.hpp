@@ -1,11 +1,14 @@
 // Persistence for XEP-0054 vCards: one row per account, the <vCard/> kept as XML text beside the
-// XEP-0153 hash of its photo. The row goes with the account (ON DELETE CASCADE).
+// XEP-0153 hash of its photo. The row goes with the account (ON DELETE CASCADE). An account found
+// without a vCard is not asked about again until one is saved (each login stamps its presence
+// with the photo hash).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
 
 #include "storage/database.hpp"
+#include "storage/known_empty.hpp"
 #include "xml/element.hpp"
 #include "xmpp/jid.hpp"
 
@@ -25,6 +28,7 @@ public:
 
 private:
   storage::Database& db_;
+  storage::KnownEmpty empty_;
 };
 
 }  // namespace tern::features::vcard

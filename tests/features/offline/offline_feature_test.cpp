@@ -48,6 +48,25 @@ TEST_F(OfflineTest, KeptAndDeliveredWithDelayAtTheNextAvailablePresence_Xep0160S
   for (const auto& stanza : chamber.receive_all()) EXPECT_NE(stanza.name(), "message");
 }
 
+// Her first login found nothing waiting, and the server remembers that: what is stored since is
+// still delivered at her next login.
+TEST_F(OfflineTest, WhatArrivesAfterALoginThatFoundNothingIsDeliveredAtTheNext_Xep0160Section2) {
+  {
+    auto juliet = server.login("juliet@localhost/balcony");
+    EXPECT_TRUE(juliet.receives_nothing());
+    juliet.send_close();
+    EXPECT_TRUE(juliet.is_closed());
+  }
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<message to='juliet@localhost' type='chat' id='m1'><body>later</body></message>");
+  EXPECT_TRUE(romeo.receives_nothing());
+  auto juliet = server.login("juliet@localhost/chamber");
+  auto message = juliet.receive();
+  ASSERT_EQ(message.name(), "message");
+  EXPECT_EQ(message.child("body")->text(), "later");
+  EXPECT_TRUE(message.child("delay", "urn:xmpp:delay"));
+}
+
 TEST_F(OfflineTest, NegativePriorityDoesNotTakeThem_Xep0160Section2) {
   auto romeo = server.login("romeo@localhost/orchard");
   romeo.send("<message to='juliet@localhost' type='chat'><body>wait</body></message>");

@@ -55,6 +55,19 @@ TEST_P(PrivacyStoreTest, ListsAndTheDefaultComeBackAsWritten) {
   EXPECT_EQ(settings.default_list, "public");
 }
 
+TEST_P(PrivacyStoreTest, AnAccountReadWithoutListsIsKnownToHaveNoneUntilAChange) {
+  EXPECT_FALSE(store_->has_none(juliet));
+  EXPECT_TRUE(stored().lists.empty());
+  EXPECT_TRUE(store_->has_none(juliet));
+  modify([&](PrivacySettings& settings) -> std::optional<xmpp::StanzaError> {
+    settings.put(special);
+    return std::nullopt;
+  });
+  EXPECT_FALSE(store_->has_none(juliet));
+  EXPECT_EQ(stored().lists.size(), 1u);
+  EXPECT_FALSE(store_->has_none(juliet));
+}
+
 TEST_P(PrivacyStoreTest, ARefusedEditChangesNothing) {
   modify([&](PrivacySettings& settings) -> std::optional<xmpp::StanzaError> {
     settings.put(special);

@@ -224,6 +224,25 @@ TEST_F(RosterTest, RequestWaitsForTheContactsNextLoginAndIsDeniedWithUnsubscribe
   EXPECT_TRUE(juliet.receives_nothing());
 }
 
+// Her first login found no request, and the server remembers that: the one that came since is
+// still delivered at her next login.
+TEST_F(RosterTest, ARequestMadeAfterALoginThatFoundNoneWaitsForTheNext_Section3_1_3) {
+  {
+    auto juliet = server.login("juliet@localhost/balcony");
+    EXPECT_TRUE(juliet.receives_nothing());
+    juliet.send_close();
+    EXPECT_TRUE(juliet.is_closed());
+  }
+  auto romeo = interested("romeo@localhost/orchard");
+  romeo.send("<presence to='juliet@localhost' type='subscribe'/>");
+  romeo.receive();  // push: ask='subscribe'
+  auto juliet = server.login("juliet@localhost/chamber");
+  auto request = juliet.receive();
+  EXPECT_EQ(request.name(), "presence");
+  EXPECT_EQ(request.attribute_or("type"), "subscribe");
+  EXPECT_EQ(request.attribute_or("from"), "romeo@localhost");
+}
+
 TEST_F(RosterTest, PreApprovalGrantsTheLaterRequest_Section3_4) {
   auto juliet = interested("juliet@localhost/balcony");
   juliet.send("<presence to='romeo@localhost' type='subscribed'/>");
