@@ -136,7 +136,10 @@ boost::asio::awaitable<RosterStore::Roster> RosterStore::load(xmpp::Jid account)
 }
 
 boost::asio::awaitable<RosterStore::Roster> RosterStore::read(xmpp::Jid account) {
-  return db_.run([account = std::move(account)](Connection& connection) {
+  return db_.run([this, account = std::move(account)](Connection& connection) {
+    // Under the account's lock, as its changes are: the items and the version are read as one
+    // (a version newer than the items would tell a client that caches them it missed nothing).
+    std::lock_guard lock(lock_for(account));
     return Roster{items_in(connection, account), current_version(connection, account)};
   });
 }
