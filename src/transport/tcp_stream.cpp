@@ -127,6 +127,16 @@ TlsSocket::ReadResult TcpStream::read_now() {
   return read;
 }
 
+TlsSocket::ReadResult TcpStream::read_unless_pointless() {
+  bool asking = !readable_;
+  if (asking && !socket_.has_input_waiting() && !worth_asking()) return {};
+  auto read = read_now();
+  if (asking) fruitless_asks_ = read.bytes == 0 && !read.error ? fruitless_asks_ + 1 : 0;
+  return read;
+}
+
+bool TcpStream::worth_asking() { return fruitless_asks_ == 0 || ++skipped_asks_ % 8 == 0; }
+
 void TcpStream::parse_read(std::size_t bytes) {
   yielded_since_read_ = false;
   quiet_ = false;
@@ -152,7 +162,7 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
       yielded_since_read_ = true;
       continue;
     }
-    auto read = read_now();
+    auto read = read_unless_pointless();
     if (read.error) failure_.emplace(Failure::io_error, read.error.message());
     else if (read.bytes > 0) parse_read(read.bytes);
     else {
@@ -198,7 +208,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       yielded_since_read_ = true;
       continue;
     }
-    auto read = read_now();
+    auto read = read_unless_pointless();
     if (read.bytes == 0 && !read.error) {
       reading_ = true;
       auto cancellation = read_cancel_.slot();

@@ -50,6 +50,12 @@ private:
   void hibernate();
   void start_idle_period(std::chrono::milliseconds idle_timeout);
   TlsSocket::ReadResult read_now();
+  // read_now(), unless the socket is not worth asking: then nothing, as if it had been asked.
+  TlsSocket::ReadResult read_unless_pointless();
+  // A peer that waits for each answer (a login, any request and response) has sent nothing
+  // more when the answer goes out, and asking the socket before waiting for it costs a syscall.
+  // After an ask found nothing, only every eighth is made, until one finds bytes again.
+  bool worth_asking();
   // What a read gave goes to the parser; its events wait in events_, its failure in failure_.
   void parse_read(std::size_t bytes);
   asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);
@@ -70,6 +76,8 @@ private:
   bool reading_ = false;
   bool readable_ = false;  // a wait said so: the next read need not ask the socket first
   bool yielded_since_read_ = true;
+  unsigned fruitless_asks_ = 0;  // reads before a wait that found nothing, in a row
+  unsigned skipped_asks_ = 0;
   bool interrupted_ = false;
   bool timed_out_ = false;
   bool quiet_ = false;  // no bytes since the watchdog hibernated the parser (or found it mid-element)

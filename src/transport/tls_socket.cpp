@@ -237,6 +237,14 @@ TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer) {
   return result;
 }
 
+bool TlsSocket::has_input_waiting() const {
+  if (records_) {
+    return peer_closed_ || Tls13Records::holds_record(std::span(reinterpret_cast<const unsigned char*>(unread_.data()),
+                                                                unread_.size()));
+  }
+  return ssl_ && SSL_has_pending(ssl_);
+}
+
 boost::system::error_code TlsSocket::send_unsent_now() {
   boost::system::error_code error;
   if (unsent_.empty()) return error;

@@ -45,6 +45,9 @@ public:
   // (Tern's own records need not know).
   // The buffer holds at least Tls13Records::max_inner_plaintext bytes.
   ReadResult read_now(std::span<char> buffer, bool readable);
+  // Input received and not yet returned (a whole record, OpenSSL's buffer, the peer's
+  // close_notify): the next read needs no wait for it.
+  bool has_input_waiting() const;
   // A plain Asio wait, with no coroutine frame of its own to keep while a connection idles.
   // Without a slot of its own the wait is cancelled with the awaiting coroutine.
   asio::awaitable<std::tuple<boost::system::error_code>> wait(asio::socket_base::wait_type type,

@@ -9,7 +9,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
+#include <future>
 #include <optional>
+#include <thread>
 
 namespace tern::transport {
 namespace {
@@ -66,6 +68,27 @@ protected:
   std::shared_ptr<TcpStream> stream;
   bool resumed = false;
 };
+
+// After its first asks found nothing, the stream waits without asking (a peer that waits for each
+// answer): whatever the peer sends, early or late, in pieces or together, is still received.
+TEST_F(TcpStreamTest, APeerThatWaitsForAnswersAndThenSendsAtOnceIsReadCompletely) {
+  for (int i = 0; i < 3; ++i) {
+    auto sending = std::async(std::launch::async, [this, i] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // after the stream asked
+      send("<iq type='get' id='" + std::to_string(i) + "'/>");
+    });
+    auto inbound = run(stream->receive(minute));
+    EXPECT_EQ(std::get<xml::Element>(inbound).attribute_or("id"), std::to_string(i));
+    sending.get();
+  }
+  send("<message id='a'/>");
+  send("<message id='b'/><mess");
+  send("age id='c'/>");
+  for (auto* id : {"a", "b", "c"}) {
+    auto inbound = run(stream->receive(minute));
+    EXPECT_EQ(std::get<xml::Element>(inbound).attribute_or("id"), id);
+  }
+}
 
 TEST_F(TcpStreamTest, AnIdleStreamParksAndResumesWhenThePeerSends) {
   EXPECT_TRUE(run(park()));

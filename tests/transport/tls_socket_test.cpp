@@ -221,5 +221,24 @@ TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
   round_trip();
 }
 
+// A stream that stopped asking the socket before waiting (its peer waits for answers) must
+// still not wait while a record it already has is unread: OpenSSL hands out one record per read.
+TEST_F(TlsSocketTest, RecordsOpenSslHoldsAreInputWaiting) {
+  ASSERT_EQ(SSL_CTX_set_max_proto_version(client_tls, TLS1_2_VERSION), 1);
+  connect();
+  EXPECT_FALSE(server->has_input_waiting());
+  client_write("<a/>");
+  client_write("<b/>");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both records are in the socket
+  auto [first, error] = server_read();
+  ASSERT_FALSE(error) << error.message();
+  EXPECT_EQ(first, "<a/>");
+  EXPECT_TRUE(server->has_input_waiting());
+  std::vector<char> buffer(Tls13Records::max_inner_plaintext);
+  auto second = server->read_now(buffer, false);
+  EXPECT_EQ(std::string(buffer.data(), second.bytes), "<b/>");
+  EXPECT_FALSE(server->has_input_waiting());
+}
+
 }  // namespace
 }  // namespace tern::transport
