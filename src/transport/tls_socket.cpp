@@ -112,14 +112,68 @@ boost::system::error_code TlsSocket::ssl_error(int result) {
   }
 }
 
+BIO_METHOD* TlsSocket::input_method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "tern socket input");
+    if (!made) return made;
+    BIO_meth_set_read_ex(made, [](BIO* bio, char* out, std::size_t size, std::size_t* read) {
+      return static_cast<TlsSocket*>(BIO_get_data(bio))->read_for_openssl(bio, out, size, read);
+    });
+    BIO_meth_set_ctrl(made, [](BIO*, int command, long, void*) -> long { return command == BIO_CTRL_FLUSH ? 1 : 0; });
+    return made;
+  }();
+  return method;
+}
+
+int TlsSocket::read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read) {
+  BIO_clear_retry_flags(bio);
+  *read = 0;
+  if (unread_.empty() && !SSL_is_init_finished(ssl_)) {
+    auto input = record_input_buffer();
+    boost::system::error_code error;
+    std::size_t received = socket_.read_some(asio::buffer(input.data(), input.size()), error);
+    if (would_block(error)) {
+      BIO_set_retry_read(bio);
+      return 0;
+    }
+    if (error) {
+      errno = error == asio::error::eof ? 0 : error.value();
+      return 0;
+    }
+    unread_.assign(reinterpret_cast<const char*>(input.data()), received);
+  }
+  if (!unread_.empty()) {
+    *read = std::min(size, unread_.size());
+    std::copy_n(unread_.data(), *read, out);
+    if (*read == unread_.size()) std::string().swap(unread_);
+    else unread_.erase(0, *read);
+    return 1;
+  }
+  boost::system::error_code error;
+  *read = socket_.read_some(asio::buffer(out, size), error);
+  if (would_block(error)) {
+    BIO_set_retry_read(bio);
+    return 0;
+  }
+  if (error) errno = error == asio::error::eof ? 0 : error.value();
+  return error ? 0 : 1;
+}
+
 asio::awaitable<boost::system::error_code> TlsSocket::handshake(SSL_CTX* context) {
   ssl_ = SSL_new(context);
-  if (!ssl_ || SSL_set_fd(ssl_, socket_.native_handle()) != 1) {
+  BIO* input = ssl_ ? BIO_new(input_method()) : nullptr;
+  if (input) {
+    BIO_set_data(input, this);
+    BIO_set_init(input, 1);
+  }
+  if (!input || SSL_set_fd(ssl_, socket_.native_handle()) != 1) {
+    BIO_free(input);
     co_return boost::system::error_code(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category());
   }
+  SSL_set0_rbio(ssl_, input);
   SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
-  // No read-ahead during the handshake: OpenSSL then reads no byte past the client's Finished,
-  // and a TLS 1.3 connection can leave it with nothing buffered.
+  // No read-ahead during the handshake: OpenSSL then takes no byte past the client's Finished
+  // from unread_, and a TLS 1.3 connection can leave it with nothing buffered.
   HandshakeSecrets secrets;
   SSL_set_ex_data(ssl_, secrets_index(), &secrets);
   struct Forget {
@@ -175,7 +229,7 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable)
   // SSL_read on an empty socket would allocate the record buffer and keep it while the
   // connection idles: unless a wait said the socket is readable (bytes, or the peer's end of
   // the connection), ask the socket first.
-  if (!SSL_has_pending(ssl_) && !readable) {
+  if (!SSL_has_pending(ssl_) && unread_.empty() && !readable) {
     boost::system::error_code ignored;
     if (socket_.available(ignored) == 0 && !ignored) return result;
   }
@@ -242,7 +296,7 @@ bool TlsSocket::has_input_waiting() const {
     return peer_closed_ || Tls13Records::holds_record(std::span(reinterpret_cast<const unsigned char*>(unread_.data()),
                                                                 unread_.size()));
   }
-  return ssl_ && SSL_has_pending(ssl_);
+  return ssl_ && (SSL_has_pending(ssl_) || !unread_.empty());
 }
 
 boost::system::error_code TlsSocket::send_unsent_now() {

@@ -76,6 +76,12 @@ public:
 private:
   struct HandshakeSecrets;
   boost::system::error_code ssl_error(int result);
+  // OpenSSL's input, through a BIO of ours: what unread_ holds, else the socket. While the
+  // handshake runs each socket read takes all that has arrived, where OpenSSL asks for a record's
+  // header and then its body (four reads for a client's last flight, one here); what follows the
+  // client's Finished stays in unread_ for Tern's own records.
+  static BIO_METHOD* input_method();
+  int read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read);
   void take_over_records(const HandshakeSecrets& secrets);
   ReadResult read_records(std::span<char> buffer);
   // Without waiting: what the socket takes now of unsent_.
@@ -84,7 +90,7 @@ private:
   asio::ip::tcp::socket socket_;
   SSL* ssl_ = nullptr;                    // OpenSSL's connection: the handshake, then TLS 1.2
   std::unique_ptr<Tls13Records> records_;  // after a TLS 1.3 handshake, instead
-  std::string unread_;  // received bytes after the last whole record (records_ only)
+  std::string unread_;  // received and not yet taken: by OpenSSL, or by records_ (after the last whole record)
   std::string unsent_;  // sealed records the socket has not taken yet (records_ only)
   bool peer_closed_ = false;  // its close_notify came after data not yet returned
   bool closing_ = false;             // see close_notify_with_next_write()

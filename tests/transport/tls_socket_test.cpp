@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <boost/asio/write.hpp>
 #include <filesystem>
 #include <thread>
 
@@ -34,8 +36,8 @@ protected:
     SSL_CTX_free(client_tls);
   }
 
-  // A connection, handshaken.
-  void connect() {
+  // A TCP connection, the client's SSL not started.
+  void open() {
     if (client) SSL_free(client);
     asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
     client_socket.emplace(io);
@@ -44,6 +46,10 @@ protected:
     acceptor.accept(accepted);
     server.emplace(std::move(accepted));
     client = SSL_new(client_tls);
+  }
+  // A connection, handshaken.
+  void connect() {
+    open();
     SSL_set_fd(client, client_socket->native_handle());
     int connected = 0;
     std::thread handshake([&] { connected = SSL_connect(client); });
@@ -212,6 +218,41 @@ TEST_F(TlsSocketTest, AnUnprotectedRecordAfterTheHandshakeIsUnexpected) {
   ASSERT_EQ(::send(client_socket->native_handle(), change_cipher_spec, 6, 0), 6);
   auto [bytes, error] = server_read();
   EXPECT_EQ(error, make_error_code(TlsAlert::unexpected_message));
+}
+
+// A client that sends its first data with its Finished, in one write: the server's handshake read
+// takes both, and the data is the first thing read after it, through Tern's own records.
+TEST_F(TlsSocketTest, DataThatArrivesWithTheClientsFinishedIsReadAfterTheHandshake) {
+  open();
+  BIO* outgoing = BIO_new(BIO_s_mem());  // flushed by hand, so that Finished and data go together
+  SSL_set_bio(client, BIO_new_socket(client_socket->native_handle(), BIO_NOCLOSE), outgoing);
+  auto flush = [&] {
+    char* bytes = nullptr;
+    long size = BIO_get_mem_data(outgoing, &bytes);
+    asio::write(*client_socket, asio::buffer(bytes, static_cast<std::size_t>(size)));
+    (void)BIO_reset(outgoing);
+  };
+  client_socket->non_blocking(true);
+  std::thread handshake([&] {
+    SSL_set_connect_state(client);
+    while (true) {
+      int result = SSL_do_handshake(client);
+      if (result == 1 || SSL_get_error(client, result) != SSL_ERROR_WANT_READ) break;
+      flush();
+      pollfd readable{client_socket->native_handle(), POLLIN, 0};
+      ::poll(&readable, 1, 5000);
+    }
+    SSL_write(client, "<message>early</message>", 24);
+    flush();
+  });
+  auto error = run(server->handshake(server_tls.native_handle()));
+  handshake.join();
+  ASSERT_FALSE(error) << error.message();
+  EXPECT_TRUE(server->protects_records_itself());
+  EXPECT_TRUE(server->has_input_waiting());
+  auto [bytes, read_error] = server_read();
+  EXPECT_FALSE(read_error) << read_error.message();
+  EXPECT_EQ(bytes, "<message>early</message>");
 }
 
 TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
