@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <variant>
@@ -60,7 +61,8 @@ public:
   virtual asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) = 0;
   // Instead of a receive() that would have to wait: when nothing the peer sent is waiting, arranges
   // for `resume` to run on the strand once something is (or once receive() would fail), and
-  // returns true, so that an idle connection keeps no coroutine waiting. False: call receive().
+  // returns true, so that an idle connection keeps no coroutine waiting. It may wait itself first
+  // while the peer was active a moment ago. False: call receive().
   virtual asio::awaitable<bool> park(std::chrono::milliseconds, std::function<void()>) { co_return false; }
   // Makes a pending (or the next) receive() throw StreamFailure(interrupted). Strand only.
   virtual void interrupt() = 0;
@@ -68,6 +70,12 @@ public:
   // its next receive() with backlog_full.
   virtual void send_header(const xml::Attributes& attributes) = 0;
   virtual void send(const xml::Element& element) = 0;
+  // send() for each, for a batch known to be complete (stanzas other sessions routed here): the
+  // transport may send at once what it can without waiting, rather than after the strand's
+  // other work.
+  virtual void send_batch(std::span<const xml::SharedElement> elements) {
+    for (const auto& element : elements) send(*element);
+  }
   // Flush, send the closing framing, wait a bounded time for the peer's, close.
   virtual asio::awaitable<void> close() = 0;
   // Only when traits().can_starttls: TLS handshake on the connection (throws StreamFailure).

@@ -29,11 +29,7 @@ std::span<char> read_buffer() {
 using namespace asio::experimental::awaitable_operators;
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
-
-// A connection quiet this long keeps no XML parser (about 11 KiB) and no event buffer until bytes
-// come. Between the round trips of a login or the messages of a conversation it keeps them:
-// rebuilding Expat costs more than parsing the stanza that woke it.
-constexpr std::chrono::milliseconds hibernate_after{250};
+const xml::Scope client_scope{"jabber:client", {{"stream", streams_xmlns}}};
 
 Inbound to_inbound(xml::ParseEvent&& event) {
   if (auto* root = std::get_if<xml::RootOpened>(&event)) {
@@ -135,6 +131,10 @@ TlsSocket::ReadResult TcpStream::read_unless_pointless() {
   return read;
 }
 
+bool TcpStream::read_would_ask() const {
+  return readable_ || fruitless_asks_ == 0 || socket_.has_input_waiting();
+}
+
 bool TcpStream::worth_asking() { return fruitless_asks_ == 0 || ++skipped_asks_ % 8 == 0; }
 
 void TcpStream::parse_read(std::size_t bytes) {
@@ -156,7 +156,7 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
   auto wait_for = asio::socket_base::wait_read;
   while (true) {
     if (next_event_ < events_.size() || failure_ || interrupted_) co_return false;
-    if (!yielded_since_read_) {
+    if (!yielded_since_read_ && read_would_ask()) {
       // As in receive(): the strand's other work runs between two reads of a busy peer.
       co_await asio::post(asio::use_awaitable);
       yielded_since_read_ = true;
@@ -165,12 +165,25 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
     auto read = read_unless_pointless();
     if (read.error) failure_.emplace(Failure::io_error, read.error.message());
     else if (read.bytes > 0) parse_read(read.bytes);
-    else {
+    else if (quiet_) {
       wait_for = read.wait_for;
       break;
+    } else {
+      // The peer sent within the last moments and likely sends again soon: waiting here costs
+      // less than a coroutine started for every stanza. Hibernation ends this wait and parks.
+      arm_watchdog();  // for the end of the quiet period, which this read may have moved closer
+      yielded_since_read_ = true;  // as any wait does
+      reading_ = waiting_to_park_ = true;
+      auto [ec] = co_await socket_.wait(read.wait_for, read_cancel_.slot());
+      reading_ = waiting_to_park_ = false;
+      if (failure_ || interrupted_) continue;
+      if (timed_out_) failure_.emplace(Failure::timeout, "idle timeout");
+      else if (quiet_) continue;
+      else if (ec) failure_.emplace(Failure::io_error, ec.message());
+      else readable_ = read.wait_for == asio::socket_base::wait_read;
     }
   }
-  reading_ = true;
+  reading_ = yielded_since_read_ = true;
   socket_.socket().async_wait(
       wait_for,
       asio::bind_cancellation_slot(
@@ -201,7 +214,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       interrupted_ = false;
       throw StreamFailure(Failure::interrupted, "interrupted");
     }
-    if (!yielded_since_read_) {
+    if (!yielded_since_read_ && read_would_ask()) {
       // Reads complete without suspending while the peer keeps sending: let the writer and the
       // strand's other work run between two reads.
       co_await asio::post(asio::use_awaitable);
@@ -210,7 +223,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     }
     auto read = read_unless_pointless();
     if (read.bytes == 0 && !read.error) {
-      reading_ = true;
+      reading_ = yielded_since_read_ = true;
       auto cancellation = read_cancel_.slot();
       auto [ec] = co_await socket_.wait(read.wait_for, cancellation);
       reading_ = false;
@@ -236,7 +249,7 @@ void TcpStream::interrupt() {
 // meanwhile, or no read is pending) it re-arms for the rest of the period. A shorter timeout
 // (negotiation done) replaces a pending wait. Before the idle timeout it fires once to hibernate.
 void TcpStream::arm_watchdog() {
-  auto deadline = last_activity_ + (quiet_ ? idle_timeout_ : std::min(idle_timeout_, hibernate_after));
+  auto deadline = last_activity_ + (quiet_ ? idle_timeout_ : std::min(idle_timeout_, options_.quiet_after));
   if (closed_ || (watchdog_armed_ && watchdog_.expiry() <= deadline)) return;
   watchdog_armed_ = true;
   watchdog_.expires_at(deadline);
@@ -252,14 +265,15 @@ void TcpStream::arm_watchdog() {
       return;
     }
     if (!self->reading_) self->last_activity_ = now;  // busy on our side: not idle
-    else if (now >= self->last_activity_ + hibernate_after) self->hibernate();
+    else if (now >= self->last_activity_ + self->options_.quiet_after) self->hibernate();
     self->arm_watchdog();
   });
 }
 
-// Called while receive() waits for bytes, so every parsed event has been taken.
+// Called while receive() or park() waits for bytes, so every parsed event has been taken.
 void TcpStream::hibernate() {
   quiet_ = true;
+  if (waiting_to_park_) read_cancel_.emit(asio::cancellation_type::terminal);  // park() parks now
   if (!parser_.hibernate()) return;  // in the middle of an element: it keeps what it has
   std::vector<xml::ParseEvent>().swap(events_);
   next_event_ = 0;
@@ -272,22 +286,46 @@ void TcpStream::send_header(const xml::Attributes& attributes) {
 }
 
 void TcpStream::send(const xml::Element& element) {
-  static const xml::Scope scope{"jabber:client", {{"stream", streams_xmlns}}};
-  queue(xml::serialize(element, scope));
+  queue(xml::serialize(element, client_scope));
+}
+
+void TcpStream::send_batch(std::span<const xml::SharedElement> elements) {
+  for (const auto& element : elements) {
+    if (!append(xml::serialize(*element, client_scope))) return;
+  }
+  if (writing_ || outgoing_.empty()) return;  // the writer takes them with what it has
+  boost::system::error_code error;
+  if (!socket_.write_now(outgoing_, error)) {
+    start_writer();
+    return;
+  }
+  std::string().swap(outgoing_);
+  if (error) fail_output(error);
+  else if (socket_.has_unsent()) start_writer();  // the socket's buffer is full: wait for it
 }
 
 void TcpStream::queue(std::string_view bytes) {
-  if (closed_ || output_failed_) return;
+  if (append(bytes)) start_writer();
+}
+
+bool TcpStream::append(std::string_view bytes) {
+  if (closed_ || output_failed_) return false;
   if (outgoing_.size() + bytes.size() > options_.max_backlog_bytes) {
     // The peer does not read: drop it rather than buffer without bound.
     failure_.emplace(Failure::backlog_full, "peer is not reading");
     output_failed_ = true;
     outgoing_.clear();
     socket_.close();
-    return;
+    return false;
   }
   outgoing_ += bytes;
-  start_writer();
+  return true;
+}
+
+void TcpStream::fail_output(boost::system::error_code error) {
+  outgoing_.clear();
+  output_failed_ = true;
+  if (!failure_) failure_.emplace(Failure::io_error, "write failed: " + error.message());
 }
 
 void TcpStream::start_writer() {
@@ -306,9 +344,7 @@ asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<Tcp
     auto ec = co_await socket_.write_all(in_flight);
     in_flight.clear();
     if (ec) {
-      outgoing_.clear();
-      output_failed_ = true;
-      if (!failure_) failure_.emplace(Failure::io_error, "write failed: " + ec.message());
+      fail_output(ec);
       break;
     }
   }

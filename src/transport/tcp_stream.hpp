@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct TcpStreamOptions {
   std::size_t max_backlog_bytes = 1024 * 1024;  // unsent output before the peer is dropped
   std::chrono::milliseconds tls_handshake_timeout{30'000};
   std::chrono::milliseconds close_timeout{2'000};
+  // A connection quiet this long keeps no XML parser (about 11 KiB), no event buffer and no
+  // coroutine until bytes come. Between the round trips of a login or the messages of a
+  // conversation it keeps them: rebuilding them costs more than the stanza that comes.
+  std::chrono::milliseconds quiet_after{250};
 };
 
 class TcpStream final : public Stream, public std::enable_shared_from_this<TcpStream> {
@@ -36,6 +41,7 @@ public:
   void interrupt() override;
   void send_header(const xml::Attributes& attributes) override;
   void send(const xml::Element& element) override;
+  void send_batch(std::span<const xml::SharedElement> elements) override;
   asio::awaitable<void> close() override;
   asio::awaitable<void> start_tls() override;
   void restart() override;
@@ -45,6 +51,10 @@ public:
 private:
   asio::awaitable<void> handshake();
   void queue(std::string_view bytes);
+  // To outgoing_, unless the stream is closed, has failed, or the backlog would overflow (which
+  // fails it): false then.
+  bool append(std::string_view bytes);
+  void fail_output(boost::system::error_code error);
   void start_writer();
   void arm_watchdog();
   void hibernate();
@@ -56,6 +66,8 @@ private:
   // more when the answer goes out, and asking the socket before waiting for it costs a syscall.
   // After an ask found nothing, only every eighth is made, until one finds bytes again.
   bool worth_asking();
+  // Whether read_unless_pointless() would ask the socket (or read what is known to be there).
+  bool read_would_ask() const;
   // What a read gave goes to the parser; its events wait in events_, its failure in failure_.
   void parse_read(std::size_t bytes);
   asio::awaitable<void> write_loop(std::shared_ptr<TcpStream> self);
@@ -80,6 +92,7 @@ private:
   unsigned skipped_asks_ = 0;
   bool interrupted_ = false;
   bool timed_out_ = false;
+  bool waiting_to_park_ = false;  // park() waits for a peer that was just active: hibernate() ends it
   bool quiet_ = false;  // no bytes since the watchdog hibernated the parser (or found it mid-element)
   std::chrono::milliseconds idle_timeout_{0};
   std::chrono::steady_clock::time_point last_activity_;

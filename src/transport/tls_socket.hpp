@@ -55,7 +55,11 @@ public:
 
   // Also sends what a read left to send (a TLS 1.3 KeyUpdate), even with no bytes of its own.
   asio::awaitable<boost::system::error_code> write_all(std::string_view bytes);
-  // A read left something to send: write_all() must run.
+  // Without waiting, where Tern protects the records itself: seals `bytes`, and the socket takes
+  // what it can now; the rest waits for write_all(), as has_unsent() says. False: the records are
+  // OpenSSL's (or there is no TLS), and write_all() must take the bytes.
+  bool write_now(std::string_view bytes, boost::system::error_code& error);
+  // A read or write_now() left something to send: write_all() must run.
   bool has_unsent() const { return !unsent_.empty() || (records_ && records_->owes_key_update()); }
   // Whether OpenSSL's connection object was let go after a TLS 1.3 handshake.
   bool protects_records_itself() const { return records_ != nullptr; }
@@ -84,6 +88,8 @@ private:
   int read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read);
   void take_over_records(const HandshakeSecrets& secrets);
   ReadResult read_records(std::span<char> buffer);
+  // Appends the records of `bytes` to unsent_ (and close_notify, when closing_).
+  boost::system::error_code seal(std::string_view bytes);
   // Without waiting: what the socket takes now of unsent_.
   boost::system::error_code send_unsent_now();
 

@@ -6,6 +6,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
@@ -23,12 +24,16 @@ constexpr std::chrono::milliseconds minute{60'000};
 
 class TcpStreamTest : public ::testing::Test {
 protected:
-  TcpStreamTest() : tls(asio::ssl::context::tls_server) {
+  // Quiet soon, so that park() parks at once.
+  explicit TcpStreamTest(std::chrono::milliseconds quiet_after = std::chrono::milliseconds(20))
+      : tls(asio::ssl::context::tls_server) {
     asio::ip::tcp::acceptor acceptor(io, {asio::ip::address_v4::loopback(), 0});
     client.connect(acceptor.local_endpoint());
     asio::ip::tcp::socket accepted(asio::make_strand(io));
     acceptor.accept(accepted);
-    stream = std::make_shared<TcpStream>(std::move(accepted), tls, TcpStreamOptions{});
+    TcpStreamOptions options;
+    options.quiet_after = quiet_after;
+    stream = std::make_shared<TcpStream>(std::move(accepted), tls, options);
     send(header);
     EXPECT_TRUE(std::holds_alternative<StreamOpened>(run(stream->receive(minute))));
   }
@@ -88,6 +93,35 @@ TEST_F(TcpStreamTest, APeerThatWaitsForAnswersAndThenSendsAtOnceIsReadCompletely
     auto inbound = run(stream->receive(minute));
     EXPECT_EQ(std::get<xml::Element>(inbound).attribute_or("id"), id);
   }
+}
+
+class TcpStreamSlowToQuietTest : public TcpStreamTest {
+protected:
+  TcpStreamSlowToQuietTest() : TcpStreamTest(minute) {}
+};
+
+// A peer that sent a moment ago likely sends again soon: park() waits for it itself, and the
+// next stanza is there when it returns, with no resume().
+TEST_F(TcpStreamSlowToQuietTest, AStreamWhosePeerWasJustActiveWaitsInsteadOfParking) {
+  auto sending = std::async(std::launch::async, [this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    send("<message/>");
+  });
+  EXPECT_FALSE(run(park()));
+  EXPECT_FALSE(resumed);
+  sending.get();
+  EXPECT_EQ(std::get<xml::Element>(run(stream->receive(minute))).name(), "message");
+}
+
+TEST_F(TcpStreamSlowToQuietTest, AStreamWaitingToParkIsInterrupted) {
+  auto parking = asio::co_spawn(stream->executor(), park(), asio::use_future);
+  asio::steady_timer later(stream->executor(), std::chrono::milliseconds(50));  // park() waits then
+  later.async_wait([this](boost::system::error_code) { stream->interrupt(); });
+  io.restart();
+  while (parking.wait_for(std::chrono::seconds(0)) != std::future_status::ready) io.run_one();
+  EXPECT_FALSE(parking.get());
+  EXPECT_FALSE(resumed);
+  EXPECT_EQ(receive_failure(), Failure::interrupted);
 }
 
 TEST_F(TcpStreamTest, AnIdleStreamParksAndResumesWhenThePeerSends) {

@@ -259,7 +259,31 @@ TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
   ASSERT_EQ(SSL_CTX_set_max_proto_version(client_tls, TLS1_2_VERSION), 1);
   connect();
   EXPECT_FALSE(server->protects_records_itself());
+  boost::system::error_code error;
+  EXPECT_FALSE(server->write_now("<message/>", error));  // OpenSSL's records go through write_all()
   round_trip();
+}
+
+// What the socket does not take at once (the client is not reading) waits for write_all(), after
+// which the client has every byte, in order.
+TEST_F(TlsSocketTest, WriteNowLeavesWhatTheSocketDoesNotTakeForWriteAll) {
+  connect();
+  std::string large(8 << 20, 'x');
+  large.back() = 'y';
+  boost::system::error_code error;
+  ASSERT_TRUE(server->write_now(large, error));
+  ASSERT_FALSE(error) << error.message();
+  ASSERT_TRUE(server->has_unsent());
+  std::string received;
+  std::thread reader([&] { received = client_read(large.size()); });
+  server_write("");
+  reader.join();
+  EXPECT_FALSE(server->has_unsent());
+  EXPECT_EQ(received.size(), large.size());
+  EXPECT_TRUE(received == large);
+  ASSERT_TRUE(server->write_now("<message>now</message>", error));
+  EXPECT_FALSE(server->has_unsent());
+  EXPECT_EQ(client_read(22), "<message>now</message>");
 }
 
 // A stream that stopped asking the socket before waiting (its peer waits for answers) must

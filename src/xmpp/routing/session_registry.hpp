@@ -18,7 +18,8 @@
 
 namespace tern::xmpp {
 
-// A session as others see it. Safe to call from any thread.
+// A session as others see it. Safe to call from any thread; the calls of one thread take effect
+// in the order made (a stanza delivered before terminate() is still sent).
 class SessionLink {
 public:
   virtual ~SessionLink() = default;

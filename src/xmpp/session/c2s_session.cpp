@@ -66,18 +66,39 @@ void C2SSession::log_info(std::string_view message) const {
                jid_.empty() ? std::string("-") : jid_.full(), message);
 }
 
-void C2SSession::deliver(xml::SharedElement stanza) {
-  asio::post(stream_->executor(), [self = shared_from_this(), stanza = std::move(stanza)] {
-    if (self->stage_ == Stage::bound && !self->pending_error_) self->stream_->send(*stanza);
-  });
+void C2SSession::deliver(xml::SharedElement stanza) { hand_over(std::move(stanza)); }
+
+void C2SSession::terminate(StreamError error) { hand_over(std::move(error)); }
+
+void C2SSession::hand_over(Delivery delivery) {
+  {
+    std::lock_guard lock(deliveries_mutex_);
+    deliveries_.push_back(std::move(delivery));
+    if (deliveries_.size() > 1) return;  // take_deliveries() is posted and takes this one too
+  }
+  asio::post(stream_->executor(), [self = shared_from_this()] { self->take_deliveries(); });
 }
 
-void C2SSession::terminate(StreamError error) {
-  asio::post(stream_->executor(), [self = shared_from_this(), error = std::move(error)] {
-    if (self->pending_error_) return;
-    self->pending_error_ = error;
-    self->stream_->interrupt();
-  });
+void C2SSession::take_deliveries() {
+  std::vector<Delivery> deliveries;
+  {
+    std::lock_guard lock(deliveries_mutex_);
+    deliveries.swap(deliveries_);
+  }
+  std::vector<xml::SharedElement> stanzas;
+  for (auto& delivery : deliveries) {
+    if (pending_error_) return;
+    if (auto* stanza = std::get_if<xml::SharedElement>(&delivery)) {
+      if (stage_ == Stage::bound) stanzas.push_back(std::move(*stanza));
+      continue;
+    }
+    // What was handed over before the end still goes out (a result the end follows).
+    if (!stanzas.empty()) stream_->send_batch(stanzas);
+    stanzas.clear();
+    pending_error_ = std::move(std::get<StreamError>(delivery));
+    stream_->interrupt();
+  }
+  if (!pending_error_ && !stanzas.empty()) stream_->send_batch(stanzas);
 }
 
 asio::awaitable<void> C2SSession::run(std::shared_ptr<C2SSession> self) {

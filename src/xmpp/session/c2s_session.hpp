@@ -5,8 +5,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "transport/stream.hpp"
@@ -62,6 +64,11 @@ private:
   // The stanza loop, after negotiation or resumed from a park, and the end of the session.
   asio::awaitable<void> serve(std::shared_ptr<C2SSession> self, bool negotiate_first);
   void resume();
+  // What other sessions hand this one, in their order: a stanza to send, or the end of the stream.
+  using Delivery = std::variant<xml::SharedElement, StreamError>;
+  void hand_over(Delivery delivery);
+  // On the strand: what hand_over() gathered, the stanzas going out as one batch.
+  void take_deliveries();
   // The stream's next event (not a coroutine: one frame less for each idle session to keep).
   asio::awaitable<transport::Inbound> next();
   asio::awaitable<xml::Element> next_element();
@@ -100,6 +107,9 @@ private:
   int auth_failures_ = 0;
   bool sasl_attempted_ = false;
   std::optional<StreamError> pending_error_;  // set by terminate() from another session
+  // For take_deliveries(), which the first of them posted.
+  std::mutex deliveries_mutex_;
+  std::vector<Delivery> deliveries_;
 };
 
 }  // namespace tern::xmpp
