@@ -1,35 +1,52 @@
 // XML output with correct escaping.
 #include "xml/serializer.hpp"
 
+#include <array>
+
 namespace tern::xml {
 
-void escape_text(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;  // "]]>" must not appear in character data
-      default: out += c;
-    }
+namespace {
+
+// What escape() replaces, by byte; nullptr: the byte stands for itself.
+using Escapes = std::array<const char*, 256>;
+
+constexpr Escapes text_escapes = [] {
+  Escapes escapes{};
+  escapes['&'] = "&amp;";
+  escapes['<'] = "&lt;";
+  escapes['>'] = "&gt;";  // "]]>" must not appear in character data
+  return escapes;
+}();
+
+constexpr Escapes attribute_escapes = [] {
+  Escapes escapes = text_escapes;
+  escapes['\''] = "&apos;";
+  escapes['"'] = "&quot;";
+  // Attribute-value normalisation (XML 1.0 §3.3.3) would turn these into spaces.
+  escapes['\t'] = "&#9;";
+  escapes['\n'] = "&#10;";
+  escapes['\r'] = "&#13;";
+  return escapes;
+}();
+
+// Most text needs no escaping at all: it goes out in runs, not byte by byte.
+void escape(std::string& out, std::string_view text, const Escapes& escapes) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char* escaped = escapes[static_cast<unsigned char>(text[i])];
+    if (!escaped) continue;
+    out.append(text.data() + run, i - run);
+    out += escaped;
+    run = i + 1;
   }
+  out.append(text.data() + run, text.size() - run);
 }
 
-void escape_attribute(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '\'': out += "&apos;"; break;
-      case '"': out += "&quot;"; break;
-      // Attribute-value normalisation (XML 1.0 §3.3.3) would turn these into spaces.
-      case '\t': out += "&#9;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      default: out += c;
-    }
-  }
-}
+}  // namespace
+
+void escape_text(std::string& out, std::string_view text) { escape(out, text, text_escapes); }
+
+void escape_attribute(std::string& out, std::string_view value) { escape(out, value, attribute_escapes); }
 
 namespace {
 
