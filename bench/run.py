@@ -43,8 +43,8 @@ def log(message):
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--workloads", default="idle,login,chat,chat-latency,muc,presence",
-                        help="comma-separated, from: idle, login, chat, chat-latency, muc, presence")
+    parser.add_argument("--workloads", default="idle,login,chat,chat-one,chat-latency,muc,presence",
+                        help="comma-separated, from: idle, login, chat, chat-one, chat-latency, muc, presence")
     parser.add_argument("--servers", default="tern,prosody,ejabberd",
                         help="comma-separated, in the order they take turns")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each workload on each server")
