@@ -105,6 +105,26 @@ std::optional<std::string> prepare_label(std::string_view label) {
   return prepared;
 }
 
+// Almost every domain a server sees is already in the form the steps of nameprep() end with:
+// lowercase letters, digits and hyphens, in labels of 1 to 63 bytes that neither start nor end
+// with a hyphen, no final dot. Those steps would return it unchanged.
+bool is_prepared_ascii_domain(std::string_view text) {
+  if (text.empty() || text.size() > max_part_bytes) return false;
+  std::size_t label = 0;  // bytes of the current label so far
+  char previous = '.';
+  for (const char c : text) {
+    if (c == '.') {
+      if (label == 0 || previous == '-') return false;
+      label = 0;
+    } else {
+      const bool ldh = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ldh || (label == 0 && c == '-') || ++label > max_label_bytes) return false;
+    }
+    previous = c;
+  }
+  return label > 0 && previous != '-';
+}
+
 // RFC 3490 §3.1: U+3002, U+FF0E and U+FF61 separate labels just as '.' does. Replacing whole
 // sequences is safe on valid UTF-8, where no sequence can start inside another.
 std::string with_ascii_dots(std::string_view text) {
@@ -137,6 +157,7 @@ std::optional<std::string> resourceprep(std::string_view text) {
 }
 
 std::optional<std::string> nameprep(std::string_view text) {
+  if (is_prepared_ascii_domain(text)) return std::string(text);
   if (text.size() > max_jid_bytes || !is_preparable(text)) return std::nullopt;
   std::string domain = with_ascii_dots(text);
   // RFC 6122 §2.2: the final dot goes before any other canonicalisation.

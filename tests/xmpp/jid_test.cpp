@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stringprep.h>
 
+#include <cctype>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -231,6 +232,23 @@ TEST(Jid, RejectsMalformedDomainLabels) {
     EXPECT_FALSE(Jid::make("", bad)) << bad;
   }
   EXPECT_EQ(nameprep("a-b.c0m"), "a-b.c0m");
+}
+
+// Domains already in canonical form take a shorter way than the others: both must agree.
+TEST(Jid, CanonicalAndNonCanonicalDomainsPrepareAlike) {
+  for (const std::string_view canonical : {"localhost", "a", "0", "a-b.c0m", "xn--bcher-kva.example",
+                                           "conference.example.org", "192.0.2.1"}) {
+    EXPECT_EQ(nameprep(canonical), canonical) << canonical;
+    std::string upper(canonical);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_EQ(nameprep(upper), canonical) << upper;
+    EXPECT_EQ(nameprep(upper + "."), canonical) << upper;
+  }
+  EXPECT_EQ(nameprep("a."), "a");
+  EXPECT_EQ(nameprep("a.b."), "a.b");
+  for (const std::string_view bad : {"", ".", "..", "a.-", "a.b-", "-", "a..b", ".a", "a_b", "a.-b"}) {
+    EXPECT_FALSE(nameprep(bad)) << bad;
+  }
 }
 
 TEST(Jid, LimitsDomainLabelsTo63Bytes) {
