@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "transport/parse_failure.hpp"
+#include "transport/thread_buffer.hpp"
 #include "xml/serializer.hpp"
 
 namespace tern::transport {
@@ -286,40 +287,59 @@ void TcpStream::send_header(const xml::Attributes& attributes) {
 }
 
 void TcpStream::send(const xml::Element& element) {
-  queue(xml::serialize(element, client_scope));
+  if (append(element)) start_writer();
 }
 
 void TcpStream::send_batch(std::span<const xml::SharedElement> elements) {
-  for (const auto& element : elements) {
-    if (!append(xml::serialize(*element, client_scope))) return;
-  }
-  if (writing_ || outgoing_.empty()) return;  // the writer takes them with what it has
-  boost::system::error_code error;
-  if (!socket_.write_now(outgoing_, error)) {
-    start_writer();
+  if (writing_ || !socket_.protects_records_itself()) {
+    for (const auto& element : elements) {
+      if (!append(*element)) return;
+    }
+    start_writer();  // unless it runs: then it takes them with what it has
     return;
   }
-  std::string().swap(outgoing_);
-  if (error) fail_output(error);
-  else if (socket_.has_unsent()) start_writer();  // the socket's buffer is full: wait for it
+  if (closed_ || output_failed_) return;
+  // The writer is idle: the batch is written now, without another turn of the strand, from the
+  // thread's buffer.
+  struct Batch;
+  ThreadBuffer<Batch> buffer;
+  std::string& batch = buffer.get();
+  for (const auto& element : elements) xml::serialize_to(batch, *element, client_scope);
+  if (batch.size() > options_.max_backlog_bytes) {
+    fail_backlog();
+    return;
+  }
+  write_now(batch);
 }
 
 void TcpStream::queue(std::string_view bytes) {
-  if (append(bytes)) start_writer();
+  if (closed_ || output_failed_) return;
+  outgoing_ += bytes;
+  if (outgoing_.size() > options_.max_backlog_bytes) fail_backlog();
+  else start_writer();
 }
 
-bool TcpStream::append(std::string_view bytes) {
+bool TcpStream::append(const xml::Element& element) {
   if (closed_ || output_failed_) return false;
-  if (outgoing_.size() + bytes.size() > options_.max_backlog_bytes) {
-    // The peer does not read: drop it rather than buffer without bound.
-    failure_.emplace(Failure::backlog_full, "peer is not reading");
-    output_failed_ = true;
-    outgoing_.clear();
-    socket_.close();
-    return false;
-  }
-  outgoing_ += bytes;
-  return true;
+  xml::serialize_to(outgoing_, element, client_scope);
+  if (outgoing_.size() <= options_.max_backlog_bytes) return true;
+  fail_backlog();
+  return false;
+}
+
+void TcpStream::fail_backlog() {
+  // The peer does not read: drop it rather than buffer without bound.
+  failure_.emplace(Failure::backlog_full, "peer is not reading");
+  output_failed_ = true;
+  std::string().swap(outgoing_);
+  socket_.close();
+}
+
+void TcpStream::write_now(std::string_view bytes) {
+  boost::system::error_code error;
+  socket_.write_now(bytes, error);
+  if (error) fail_output(error);
+  else if (socket_.has_unsent()) start_writer();  // the socket's buffer is full: wait for it
 }
 
 void TcpStream::fail_output(boost::system::error_code error) {
@@ -331,7 +351,23 @@ void TcpStream::fail_output(boost::system::error_code error) {
 void TcpStream::start_writer() {
   if (writing_ || output_failed_) return;
   writing_ = true;
+  if (socket_.protects_records_itself() && !socket_.has_unsent()) {
+    // Everything queued in this turn of the strand goes out at its end, in one write; a writer
+    // coroutine only for what the socket does not take then.
+    asio::post(executor(), [self = shared_from_this()] { self->write_queued(); });
+    return;
+  }
   asio::co_spawn(executor(), write_loop(shared_from_this()), asio::detached);
+}
+
+void TcpStream::write_queued() {
+  writing_ = false;
+  if (!output_failed_) {
+    std::string queued;
+    queued.swap(outgoing_);
+    write_now(queued);
+  }
+  if (!writing_ && drained_) drained_->cancel();
 }
 
 asio::awaitable<void> TcpStream::write_loop([[maybe_unused]] std::shared_ptr<TcpStream> self) {

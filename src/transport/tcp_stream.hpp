@@ -51,11 +51,17 @@ public:
 private:
   asio::awaitable<void> handshake();
   void queue(std::string_view bytes);
-  // To outgoing_, unless the stream is closed, has failed, or the backlog would overflow (which
-  // fails it): false then.
-  bool append(std::string_view bytes);
+  // To outgoing_, unless the stream is closed, has failed, or the backlog overflows (which fails
+  // it): false then.
+  bool append(const xml::Element& element);
+  void fail_backlog();
   void fail_output(boost::system::error_code error);
+  // Where Tern protects the TLS records and nothing waits to be sent: what the socket takes now,
+  // the writer the rest.
+  void write_now(std::string_view bytes);
   void start_writer();
+  // The end of a turn of the strand in which the writer was started (see start_writer()).
+  void write_queued();
   void arm_watchdog();
   void hibernate();
   void start_idle_period(std::chrono::milliseconds idle_timeout);

@@ -13,6 +13,8 @@
 #include <array>
 #include <new>
 
+#include "transport/thread_buffer.hpp"
+
 namespace tern::transport {
 
 namespace {
@@ -318,25 +320,37 @@ asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::soc
   return socket_.async_wait(type, nothrow);
 }
 
-boost::system::error_code TlsSocket::seal(std::string_view bytes) {
+boost::system::error_code TlsSocket::seal(std::string_view bytes, std::string& out) {
   // Nothing follows close_notify (RFC 8446 §6.1): a later call only sends what waits.
   if (close_notify_sealed_) return {};
-  if (!records_->seal(bytes, unsent_)) return make_error_code(TlsAlert::internal_error);
-  if (closing_) close_notify_sealed_ = records_->seal_alert(TlsAlert::close_notify, unsent_);
+  if (!records_->seal(bytes, out)) return make_error_code(TlsAlert::internal_error);
+  if (closing_) close_notify_sealed_ = records_->seal_alert(TlsAlert::close_notify, out);
   return {};
 }
 
 bool TlsSocket::write_now(std::string_view bytes, boost::system::error_code& error) {
   if (!records_) return false;
-  error = seal(bytes);
-  if (!error) error = send_unsent_now();
-  if (unsent_.empty()) std::string().swap(unsent_);  // an idle connection keeps no buffer
+  if (!unsent_.empty()) {
+    error = seal(bytes, unsent_);
+    if (!error) error = send_unsent_now();
+    return true;
+  }
+  // Nothing waits to be sent: the records are sealed in the thread's buffer, and only what the
+  // socket does not take now is kept.
+  struct Sealed;
+  ThreadBuffer<Sealed> buffer;
+  std::string& sealed = buffer.get();
+  error = seal(bytes, sealed);
+  if (error || sealed.empty()) return true;
+  std::size_t sent = socket_.write_some(asio::buffer(sealed), error);
+  if (would_block(error)) error.clear();
+  if (!error && sent < sealed.size()) unsent_.assign(sealed, sent);
   return true;
 }
 
 asio::awaitable<boost::system::error_code> TlsSocket::write_all(std::string_view bytes) {
   if (records_) {
-    if (auto error = seal(bytes)) co_return error;
+    if (auto error = seal(bytes, unsent_)) co_return error;
     // A read may append a KeyUpdate while this waits: it goes out after what is here already.
     while (!unsent_.empty()) {
       if (auto error = send_unsent_now()) co_return error;

@@ -88,8 +88,8 @@ private:
   int read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read);
   void take_over_records(const HandshakeSecrets& secrets);
   ReadResult read_records(std::span<char> buffer);
-  // Appends the records of `bytes` to unsent_ (and close_notify, when closing_).
-  boost::system::error_code seal(std::string_view bytes);
+  // Appends the records of `bytes` to `out` (and close_notify, when closing_).
+  boost::system::error_code seal(std::string_view bytes, std::string& out);
   // Without waiting: what the socket takes now of unsent_.
   boost::system::error_code send_unsent_now();
 
