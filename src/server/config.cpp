@@ -9,6 +9,7 @@
 #include <set>
 
 #include "transport/address_ranges.hpp"
+#include "transport/tls_context.hpp"
 #include "xmpp/jid.hpp"
 
 namespace tern::server {
@@ -20,7 +21,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"listen", {"c2s", "c2s_direct_tls", "http", "https"}},
     {"http", {"loopback_is_secure", "trusted_proxies", "cors_origins", "web_root", "bosh_max_wait_seconds",
               "bosh_inactivity_seconds"}},
-    {"tls", {"certificate", "key", "require_c2s_encryption"}},
+    {"tls", {"certificate", "key", "require_c2s_encryption", "ciphersuites"}},
     {"storage", {"backend", "sqlite_path", "mysql"}},
     {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
     {"limits",
@@ -202,6 +203,12 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   }
   config.require_c2s_encryption =
       get<bool>(root, "tls.require_c2s_encryption", "true or false").value_or(true);
+  if (auto suites = get<std::string>(root, "tls.ciphersuites", "a string")) {
+    if (!transport::known_tls13_ciphersuites(*suites)) {
+      bad("tls.ciphersuites", "a list of TLS 1.3 cipher suites OpenSSL knows, separated by ':'");
+    }
+    config.tls13_ciphersuites = *suites;
+  }
   config.in_band_registration =
       get<bool>(root, "registration.in_band", "true or false").value_or(false);
   config.legacy_iq_auth =

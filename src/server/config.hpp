@@ -46,6 +46,7 @@ struct Config {
   std::filesystem::path certificate;  // empty: data_dir/tls/certificate.pem, made on first run
   std::filesystem::path key;
   bool require_c2s_encryption = true;
+  std::string tls13_ciphersuites;  // empty: transport::default_tls13_ciphersuites
   // [storage]
   std::string backend = "sqlite";    // or "mysql" (MySQL 8, MariaDB 10.11)
   std::filesystem::path sqlite_path;  // empty: data_dir/tern.sqlite

@@ -61,7 +61,9 @@ boost::asio::ssl::context open_tls_context(const Config& config) {
                  config.domains.front(), certificate.parent_path().string());
     transport::generate_self_signed_certificate(config.domains, certificate, key);
   }
-  return transport::make_server_tls_context(certificate, key);
+  return transport::make_server_tls_context(
+      certificate, key,
+      config.tls13_ciphersuites.empty() ? transport::default_tls13_ciphersuites : config.tls13_ciphersuites);
 }
 
 std::string load_server_secret(const Config& config) {

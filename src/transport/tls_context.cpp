@@ -56,8 +56,21 @@ int select_alpn(SSL*, const unsigned char** out, unsigned char* out_length, cons
 
 }  // namespace
 
+bool known_tls13_ciphersuites(std::string_view suites) {
+  std::unique_ptr<SSL_CTX, Deleter<SSL_CTX, SSL_CTX_free>> context(SSL_CTX_new(TLS_server_method()));
+  if (!context || suites.empty()) return false;  // OpenSSL takes an empty list: TLS 1.3 off
+  // One by one: OpenSSL skips the names it does not know in a list that has a known one.
+  while (true) {
+    auto name = suites.substr(0, suites.find(':'));
+    if (name.empty() || SSL_CTX_set_ciphersuites(context.get(), std::string(name).c_str()) != 1) return false;
+    if (name.size() == suites.size()) return true;
+    suites.remove_prefix(name.size() + 1);
+  }
+}
+
 boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& certificate,
-                                                  const std::filesystem::path& key) {
+                                                  const std::filesystem::path& key,
+                                                  std::string_view tls13_ciphersuites) {
   namespace ssl = boost::asio::ssl;
   ssl::context context(ssl::context::tls_server);
   context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
@@ -72,6 +85,13 @@ boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& c
   // One TLS 1.3 session ticket is enough to resume; OpenSSL's default of two serves browsers
   // opening connections in parallel, and costs every login a second ticket to seal and send.
   SSL_CTX_set_num_tickets(native, 1);
+  if (!known_tls13_ciphersuites(tls13_ciphersuites) ||
+      SSL_CTX_set_ciphersuites(native, std::string(tls13_ciphersuites).c_str()) != 1) {
+    throw std::runtime_error("TLS 1.3 cipher suites \"" + std::string(tls13_ciphersuites) +
+                             "\": OpenSSL does not know them all");
+  }
+  // The server's order decides, except for a client that puts ChaCha20 first.
+  SSL_CTX_set_options(native, SSL_OP_PRIORITIZE_CHACHA);
   TlsSocket::prepare_for_record_takeover(native);
   boost::system::error_code ec;
   context.use_certificate_chain_file(certificate.string(), ec);
@@ -81,6 +101,9 @@ boost::asio::ssl::context make_server_tls_context(const std::filesystem::path& c
   if (SSL_CTX_check_private_key(native) != 1) {
     throw std::runtime_error("TLS key " + key.string() + " does not match " + certificate.string());
   }
+  // The chain is the certificate file's. OpenSSL would otherwise try to complete it from the
+  // context's certificate store, which is empty, on every handshake.
+  SSL_CTX_set_mode(native, SSL_MODE_NO_AUTO_CHAIN);
   return context;
 }
 

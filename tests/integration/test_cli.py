@@ -200,6 +200,8 @@ def test_check_config_accepts_a_test_config(server):
     ("[limits]\nmax_stanza_bytes = 'big'\n", "limits.max_stanza_bytes"),
     ("[limits]\nidle_timeout_seconds = -1\n", "limits.idle_timeout_seconds"),
     ("[tls]\nrequire_c2s_encryption = 'yes'\n", "tls.require_c2s_encryption"),
+    ("[tls]\nciphersuites = 'TLS_AES_128_GCM_SHA256:TLS_AES_512_GCM'\n", "tls.ciphersuites"),
+    ("[tls]\nciphersuites = ''\n", "tls.ciphersuites"),
     ("[log]\nlevel = 'loud'\n", "log.level"),
     ("[listen]\nc2s = 'nonsense'\n", "listen.c2s"),
     ("[server]\ndomains = []\n", "server.domains"),
