@@ -2,10 +2,13 @@
 #include "transport/tls13_records.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <new>
 
 namespace tern::transport {
@@ -38,19 +41,42 @@ public:
   }
 };
 
+enum class Hash { sha256, sha384 };
+
 struct SuiteTraits {
-  const char* cipher;
   std::size_t key_length;
-  const EVP_MD* (*digest)();
+  Hash hash;
 };
 
 SuiteTraits traits_of(Tls13Records::Suite suite) {
   switch (suite) {
-    case Tls13Records::Suite::aes_128_gcm_sha256: return {"AES-128-GCM", 16, EVP_sha256};
-    case Tls13Records::Suite::aes_256_gcm_sha384: return {"AES-256-GCM", 32, EVP_sha384};
-    case Tls13Records::Suite::chacha20_poly1305_sha256: return {"ChaCha20-Poly1305", 32, EVP_sha256};
+    case Tls13Records::Suite::aes_128_gcm_sha256: return {16, Hash::sha256};
+    case Tls13Records::Suite::aes_256_gcm_sha384: return {32, Hash::sha384};
+    case Tls13Records::Suite::chacha20_poly1305_sha256: return {32, Hash::sha256};
   }
-  return {"AES-128-GCM", 16, EVP_sha256};
+  return {16, Hash::sha256};
+}
+
+std::size_t length_of(Hash hash) { return hash == Hash::sha384 ? 48 : 32; }
+
+// Each thread keeps an HMAC context per hash, its algorithms fetched once: the one-shot HMAC()
+// looks both up by name on every call, which cost a login 26 000 instructions per derivation.
+EVP_MAC_CTX* hmac_context(Hash hash) {
+  struct Free {
+    void operator()(EVP_MAC_CTX* context) const { EVP_MAC_CTX_free(context); }
+  };
+  static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  thread_local std::unique_ptr<EVP_MAC_CTX, Free> contexts[2];
+  auto& context = contexts[hash == Hash::sha384 ? 1 : 0];
+  if (!context && hmac) {
+    std::unique_ptr<EVP_MAC_CTX, Free> made(EVP_MAC_CTX_new(hmac));
+    char sha256[] = "SHA2-256", sha384[] = "SHA2-384";
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, hash == Hash::sha384 ? sha384 : sha256, 0),
+        OSSL_PARAM_construct_end()};
+    if (made && EVP_MAC_CTX_set_params(made.get(), params) == 1) context = std::move(made);
+  }
+  return context.get();
 }
 
 // Fetched once: an implicit fetch at every context initialisation costs a lock and a lookup.
@@ -68,7 +94,7 @@ const EVP_CIPHER* cipher_of(Tls13Records::Suite suite) {
 
 // RFC 8446 §7.1 HKDF-Expand-Label with an empty context. Every length asked for here is at most
 // the hash's, where HKDF-Expand (RFC 5869 §2.3) is the first bytes of HMAC(secret, info || 0x01).
-bool expand_label(const EVP_MD* digest, std::span<const unsigned char> secret, std::string_view label,
+bool expand_label(Hash hash, std::span<const unsigned char> secret, std::string_view label,
                   std::span<unsigned char> out) {
   std::string info;
   info += static_cast<char>(out.size() >> 8);
@@ -79,10 +105,11 @@ bool expand_label(const EVP_MD* digest, std::span<const unsigned char> secret, s
   info += '\0';  // the context's length
   info += '\x01';
   unsigned char block[EVP_MAX_MD_SIZE];
-  unsigned int block_length = 0;
-  if (!HMAC(digest, secret.data(), static_cast<int>(secret.size()),
-            reinterpret_cast<const unsigned char*>(info.data()), info.size(), block, &block_length) ||
-      block_length < out.size()) {
+  std::size_t block_length = 0;
+  auto* context = hmac_context(hash);
+  if (!context || EVP_MAC_init(context, secret.data(), secret.size(), nullptr) != 1 ||
+      EVP_MAC_update(context, reinterpret_cast<const unsigned char*>(info.data()), info.size()) != 1 ||
+      EVP_MAC_final(context, block, &block_length, sizeof block) != 1 || block_length < out.size()) {
     return false;
   }
   std::copy_n(block, out.size(), out.begin());
@@ -138,16 +165,16 @@ Tls13Records::~Tls13Records() {
 
 bool Tls13Records::derive_keys(Direction& direction) {
   auto traits = traits_of(suite_);
-  auto secret = std::span(direction.secret).first(static_cast<std::size_t>(EVP_MD_get_size(traits.digest())));
-  return expand_label(traits.digest(), secret, "key", std::span(direction.key).first(traits.key_length)) &&
-         expand_label(traits.digest(), secret, "iv", direction.iv);
+  auto secret = std::span(direction.secret).first(length_of(traits.hash));
+  return expand_label(traits.hash, secret, "key", std::span(direction.key).first(traits.key_length)) &&
+         expand_label(traits.hash, secret, "iv", direction.iv);
 }
 
 bool Tls13Records::update(Direction& direction) {
-  auto traits = traits_of(suite_);
-  auto secret = std::span(direction.secret).first(static_cast<std::size_t>(EVP_MD_get_size(traits.digest())));
+  auto hash = traits_of(suite_).hash;
+  auto secret = std::span(direction.secret).first(length_of(hash));
   std::array<unsigned char, 48> next{};
-  if (!expand_label(traits.digest(), secret, "traffic upd", std::span(next).first(secret.size()))) return false;
+  if (!expand_label(hash, secret, "traffic upd", std::span(next).first(secret.size()))) return false;
   direction.secret = next;
   OPENSSL_cleanse(next.data(), next.size());
   direction.sequence = 0;
