@@ -23,8 +23,8 @@ void log_failure(std::exception_ptr error, const char* what) {
 asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor& acceptor,
                                   ConnectionHandler serve) {
   while (acceptor.is_open()) {
-    auto strand = asio::make_strand(io);
-    auto [ec, socket] = co_await acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
+    auto home = connection_executor(io);
+    auto [ec, socket] = co_await acceptor.async_accept(home, asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) break;
     if (ec) {
       // Out of descriptors and the like: keep serving the connections we have.
@@ -34,7 +34,7 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
     try {
       // serve() may set the connection up before its coroutine starts: what it throws ends
       // this connection, not the loop.
-      asio::co_spawn(strand, serve(std::move(socket)),
+      asio::co_spawn(home, serve(std::move(socket)),
                      [](std::exception_ptr error) { log_failure(error, "connection ended"); });
     } catch (const std::exception& error) {
       spdlog::warn("cannot serve a connection: {}", error.what());
@@ -43,6 +43,13 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
 }
 
 }  // namespace
+
+asio::any_io_executor connection_executor(asio::io_context& io) {
+  // The server gives the io_context its thread count as the concurrency hint; Asio keeps it in
+  // the scheduler, which has no public accessor.
+  if (asio::use_service<asio::detail::scheduler>(io).concurrency_hint() == 1) return io.get_executor();
+  return asio::make_strand(io);
+}
 
 asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint) {
   // On a strand of its own: the accept loop and close() from a shutdown on another thread must

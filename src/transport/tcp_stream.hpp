@@ -30,7 +30,8 @@ struct TcpStreamOptions {
 
 class TcpStream final : public Stream, public std::enable_shared_from_this<TcpStream> {
 public:
-  // The socket's executor must be the connection's strand.
+  // The socket's executor must be the connection's (connection_executor()): a strand, or the
+  // io_context's when one thread runs it.
   TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls, TcpStreamOptions options);
 
   // XEP-0368: the TLS handshake comes before any XML (throws StreamFailure).

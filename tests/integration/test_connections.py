@@ -89,7 +89,14 @@ def test_shutdown_does_not_wait_for_a_peer_that_does_not_read(tern_factory):
     assert tern.wait(timeout=10) == 0
 
 
-def test_many_clients_at_once(server):
+@pytest.fixture(scope="module")
+def one_thread_server(module_tern_factory):
+    return module_tern_factory({"server": {"threads": 1}})
+
+
+@pytest.mark.parametrize("threads", ["a thread per core", "one thread"])
+def test_many_clients_at_once(request, threads):
+    server = request.getfixturevalue("one_thread_server" if threads == "one thread" else "server")
     count = 24
 
     def connect(n):

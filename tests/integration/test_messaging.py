@@ -18,6 +18,13 @@ async def connected(jid, port):
     return client
 
 
+@pytest.fixture(scope="module", params=["a thread per core", "one thread"])
+def server(module_tern_factory, request):
+    """With one thread the sessions live on the io_context's executor instead of strands."""
+    settings = {"server": {"threads": 1}} if request.param == "one thread" else None
+    return module_tern_factory(settings, accounts=("alice", "bob", "carol"))
+
+
 @pytest.mark.parametrize("addressing", ["full", "bare"])
 def test_two_clients_exchange_messages(server, addressing):
     async def scenario():
