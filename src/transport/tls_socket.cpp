@@ -333,6 +333,7 @@ bool TlsSocket::write_now(std::string_view bytes, boost::system::error_code& err
   if (!unsent_.empty()) {
     error = seal(bytes, unsent_);
     if (!error) error = send_unsent_now();
+    if (unsent_.empty()) std::string().swap(unsent_);  // an idle connection keeps no buffer
     return true;
   }
   // Nothing waits to be sent: the records are sealed in the thread's buffer, and only what the
