@@ -10,7 +10,6 @@ REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 
 class TernServer(Server):
     name = "tern"
-    has_muc = False  # not yet: the muc workload is reported as n/a
 
     def __init__(self, workdir, settings, binary=REPOSITORY / "build" / "tern"):
         super().__init__(workdir, settings)
@@ -45,6 +44,10 @@ max_stanza_bytes = {settings.max_stanza_bytes}
 idle_timeout_seconds = 604800
 # No offline storage: the others run without mod_offline.
 max_offline_messages = 0
+
+[muc]
+# Rooms keep 20 messages of history and take 200 occupants, as in Prosody and ejabberd.
+domain = "{settings.muc_service}"
 
 [log]
 level = "warn"

@@ -32,6 +32,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"registration", {"in_band"}},
     {"authentication", {"legacy_iq_auth"}},
     {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
+    {"muc", {"enabled", "domain", "name", "max_occupants", "history_messages"}},
     {"log", {"level"}},
 };
 
@@ -109,6 +110,10 @@ std::filesystem::path Config::key_path() const {
 
 std::filesystem::path Config::database_path() const {
   return sqlite_path.empty() ? data_dir / "tern.sqlite" : sqlite_path;
+}
+
+std::string Config::muc_service_domain() const {
+  return muc_domain.empty() ? "conference." + domains.front() : muc_domain;
 }
 
 Config load_config(const std::optional<std::filesystem::path>& path) {
@@ -258,6 +263,21 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       root, "limits.max_vcard_bytes", std::min<std::int64_t>(128 * 1024, vcard_ceiling), 0, vcard_ceiling));
   config.max_http_connections =
       static_cast<std::size_t>(get_integer(root, "limits.max_http_connections", 10000, 1, 1'000'000));
+  config.muc_enabled = get<bool>(root, "muc.enabled", "true or false").value_or(true);
+  if (auto domain = get<std::string>(root, "muc.domain", "a domain")) {
+    auto jid = xmpp::Jid::parse(*domain);
+    if (!jid || !jid->is_domain()) bad("muc.domain", "\"" + *domain + "\" is not a domain");
+    config.muc_domain = jid->domainpart();
+  }
+  if (config.muc_enabled &&
+      std::find(config.domains.begin(), config.domains.end(), config.muc_service_domain()) != config.domains.end()) {
+    bad("muc.domain", config.muc_service_domain() + " is one of server.domains; the MUC service needs a domain of its own");
+  }
+  config.muc_name = get<std::string>(root, "muc.name", "a string").value_or(config.muc_name);
+  config.muc_max_occupants =
+      static_cast<std::size_t>(get_integer(root, "muc.max_occupants", 200, 1, 100'000));
+  config.muc_history_messages =
+      static_cast<std::size_t>(get_integer(root, "muc.history_messages", 20, 0, 1000));
   if (auto level = get<std::string>(root, "log.level", "a string")) {
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(*level)) bad("log.level", "must be one of trace, debug, info, warn, error");

@@ -73,12 +73,19 @@ struct Config {
   bool legacy_iq_auth = false;  // XEP-0078 non-SASL authentication, TLS only
   // [registration]
   bool in_band_registration = false;  // XEP-0077 account creation by unauthenticated clients
+  // [muc]: XEP-0045 at a domain of its own
+  bool muc_enabled = true;
+  std::string muc_domain;  // prepared; empty: "conference." and the first server domain
+  std::string muc_name = "Chatrooms";
+  std::size_t muc_max_occupants = 200;    // per room
+  std::size_t muc_history_messages = 20;  // kept per room for newcomers
   // [log]
   std::string log_level = "info";
 
   std::filesystem::path certificate_path() const;
   std::filesystem::path key_path() const;
   std::filesystem::path database_path() const;
+  std::string muc_service_domain() const;
 };
 
 // Defaults when `path` is empty; otherwise the file, with every value checked.

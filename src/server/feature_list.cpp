@@ -1,11 +1,14 @@
 // The features the server runs.
 #include "server/feature_list.hpp"
 
+#include <boost/asio/io_context.hpp>
+
 #include <algorithm>
 
 #include "features/caps/caps_feature.hpp"
 #include "features/disco/disco_feature.hpp"
 #include "features/last/last_feature.hpp"
+#include "features/muc/muc_feature.hpp"
 #include "features/offline/offline_feature.hpp"
 #include "features/ping/ping_feature.hpp"
 #include "features/presence/presence_feature.hpp"
@@ -23,7 +26,7 @@
 namespace tern::server {
 
 void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
-  auto& [db, accounts, registry, router, config] = context;
+  auto& [db, accounts, registry, router, config, new_home] = context;
   auto& roster = pipeline.add<features::roster::RosterFeature>(
       db, registry, router, features::roster::RosterOptions{.max_items = config.max_roster_items});
   auto& privacy = pipeline.add<features::privacy::PrivacyFeature>(
@@ -46,6 +49,14 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
   pipeline.add<features::vcard::VCardFeature>(
       db, registry, pipeline, features::vcard::VCardOptions{.max_bytes = config.max_vcard_bytes});
   pipeline.add<features::version::VersionFeature>(std::string(tern_version));
+  if (config.muc_enabled) {
+    pipeline.add<features::muc::MucFeature>(
+        features::muc::MucOptions{.domain = config.muc_service_domain(),
+                                  .name = config.muc_name,
+                                  .max_occupants = config.muc_max_occupants,
+                                  .history_messages = config.muc_history_messages},
+        router, new_home);
+  }
 }
 
 std::string implementation_table() {
@@ -56,7 +67,8 @@ std::string implementation_table() {
   xmpp::Pipeline pipeline;
   xmpp::SessionRegistry registry;
   xmpp::Router router(config.domains, registry, pipeline, accounts);
-  add_features(pipeline, {db, accounts, registry, router, config});
+  boost::asio::io_context io;
+  add_features(pipeline, {db, accounts, registry, router, config, [&io] { return io.get_executor(); }});
   auto implementations = pipeline.implementations();
   std::sort(implementations.begin(), implementations.end(),
             [](const auto& a, const auto& b) { return a.spec < b.spec; });

@@ -1,5 +1,8 @@
 // The features the server runs, in one list: adding a feature adds one line to feature_list.cpp.
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <functional>
+
 #include "features/accounts/account_store.hpp"
 #include "server/config.hpp"
 #include "storage/database.hpp"
@@ -10,13 +13,15 @@
 namespace tern::server {
 
 // What features are built from: storage, accounts, the directory of connected resources, the
-// router for the stanzas they send, and their settings.
+// router for the stanzas they send, their settings, and a home executor for each mutable object
+// they create (a MUC room, say).
 struct FeatureContext {
   storage::Database& database;
   features::accounts::AccountStore& accounts;
   xmpp::SessionRegistry& registry;
   xmpp::Router& router;
   const Config& config;
+  std::function<boost::asio::any_io_executor()> new_home;
 };
 
 void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context);

@@ -19,6 +19,7 @@
 #include "features/accounts/account_store.hpp"
 #include "server/feature_list.hpp"
 #include "server/setup.hpp"
+#include "transport/acceptor.hpp"
 #include "transport/http_listener.hpp"
 #include "transport/tcp_listener.hpp"
 #include "transport/tls_context.hpp"
@@ -107,8 +108,8 @@ int Server::run() {
   unsigned threads = config_.threads ? config_.threads : usable_cores();
   parts_ = std::make_unique<Parts>(config_, threads, std::move(database), std::move(context));
   auto& parts = *parts_;
-  add_features(parts.pipeline,
-               {*parts.database, parts.accounts, parts.registry, parts.router, config_});
+  add_features(parts.pipeline, {*parts.database, parts.accounts, parts.registry, parts.router, config_,
+                                [&io = parts.io] { return transport::connection_executor(io); }});
 
   parts.c2s_options = xmpp::C2SOptions{
       .domains = config_.domains,

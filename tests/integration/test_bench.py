@@ -75,10 +75,20 @@ def test_presence_reaches_every_mutual_contact(bench_server):
     assert "cpu_per_delivery_us" in report  # CPU time comes in 10 ms ticks: may be 0 here
 
 
+@pytest.mark.parametrize("rate", [0, 200])
+def test_muc_delivers_to_every_occupant(bench_server, rate):
+    report = tern_bench(bench_server, "muc", "--rooms", 2, "--occupants", 3, "--rate", rate, "--warmup", 0.2,
+                        "--duration", 1)
+    assert report["rooms"] == 2 and report["occupants"] == 3
+    # Every message reaches the room's three occupants, its sender included.
+    assert report["deliveries"] > (3 * 150 if rate else 0)
+    assert report["deliveries_per_s"] > 0 and report["latency_p99_ms"] >= report["latency_p50_ms"] > 0
+
+
 def test_muc_without_a_muc_service_fails_clearly(bench_server):
     binary = Path(tern_binary()).with_name("tern-bench")
     command = [str(binary), "muc", "--port", str(bench_server.c2s_port), "--rooms", "1", "--occupants", "2",
-               "--step-timeout", "10"]
+               "--muc-service", "nosuch.localhost", "--step-timeout", "10"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stdout == ""

@@ -29,7 +29,7 @@ def test_slixmpp_discovers_the_server(server):
             assert ("server", "im", None, "Tern") in info["disco_info"]["identities"]
             assert "urn:xmpp:ping" in info["disco_info"]["features"]
             items = await client["xep_0030"].get_items(jid="localhost", timeout=5)
-            assert items["disco_items"]["items"] == set()
+            assert items["disco_items"]["items"] == {("conference.localhost", None, "Chatrooms")}
         finally:
             await client.stop()
 

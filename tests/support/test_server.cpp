@@ -64,7 +64,8 @@ TestServer::TestServer(std::vector<std::string> domains, server::Config config)
   storage::migrate(*database_, storage::sqlite_migrations());
   config_.domains = domains;
   router_ = std::make_unique<xmpp::Router>(domains, registry, pipeline_, *accounts_);
-  server::add_features(pipeline_, {*database_, *accounts_, registry, *router_, config_});
+  server::add_features(pipeline_, {*database_, *accounts_, registry, *router_, config_,
+                                   [this] { return io.get_executor(); }});
   options_.domains = std::move(domains);
   options_.auth_failure_delay = std::chrono::milliseconds(0);
   options_.fake_salt_secret = "test secret";

@@ -69,9 +69,16 @@ boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& reque
 
 boost::asio::awaitable<xmpp::IqResult> DiscoFeature::items(xmpp::IqRequest& request) {
   if (request.payload().attribute("node")) co_return xmpp::StanzaError::item_not_found();
-  // §4.1: no hosted services (MUC, components) yet; §8: an account's items are its available
+  // §4.1: the server's items are the services it hosts; §8: an account's items are its available
   // resources, and never an error: an unauthorised requester gets an empty list.
   xml::Element query("query", std::string(items_xmlns));
+  if (request.target() == xmpp::Target::server) {
+    for (const auto& service : pipeline_.services()) {
+      auto& item = query.add_child("item", std::string(items_xmlns));
+      item.set_attribute("jid", service.domain);
+      item.set_attribute("name", service.name);
+    }
+  }
   if (request.target() == xmpp::Target::account && co_await may_see(request)) {
     for (const auto& resource : registry_.resources(request.to())) {
       if (resource.priority) query.add_child("item", std::string(items_xmlns)).set_attribute("jid", resource.jid.full());

@@ -50,6 +50,13 @@ public:
         .push_back(std::move(feature));
   }
 
+  void hosts(HostedService service) override {
+    if (pipeline_.service(service.domain)) {
+      throw std::logic_error("feature '" + feature_ + "' hosts " + service.domain + ", which a service has already");
+    }
+    pipeline_.services_.push_back(std::move(service));
+  }
+
   void enforces_privacy(PrivacyPolicy& policy) override {
     if (pipeline_.privacy_) {
       throw std::logic_error("features '" + pipeline_.privacy_feature_ + "' and '" + feature_ +
@@ -71,6 +78,13 @@ void Pipeline::install(std::unique_ptr<Feature> feature) {
   PipelineRegistrar registrar(*this, std::string(feature->name()));
   feature->install(registrar);
   features_.push_back(std::move(feature));
+}
+
+const HostedService* Pipeline::service(std::string_view domain) const {
+  for (const auto& service : services_) {
+    if (service.domain == domain) return &service;
+  }
+  return nullptr;
 }
 
 void Pipeline::add_hook(std::string_view kind, Stage stage, Hook hook) {

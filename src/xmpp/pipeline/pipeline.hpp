@@ -43,6 +43,9 @@ public:
   const std::vector<xml::Element>& stream_features(Negotiation when) const {
     return when == Negotiation::authenticated ? authenticated_features_ : unauthenticated_features_;
   }
+  // The service at this domain, if a feature hosts one.
+  const HostedService* service(std::string_view domain) const;
+  const std::vector<HostedService>& services() const { return services_; }
   const std::vector<Implementation>& implementations() const { return implementations_; }
   PrivacyPolicy* privacy() const { return privacy_; }
 
@@ -70,6 +73,7 @@ private:
   std::vector<xml::Element> authenticated_features_;
   std::vector<std::string> disco_features_;
   std::vector<Implementation> implementations_;
+  std::vector<HostedService> services_;
   PrivacyPolicy* privacy_ = nullptr;
   std::string privacy_feature_;
 };

@@ -27,6 +27,16 @@ struct Implementation {
 
 using IqHandler = std::function<asio::awaitable<IqResult>(IqRequest&)>;
 
+// Takes every stanza for a domain of its own (a XEP-0045 MUC service, say): 'from' is the local
+// sender's full JID, as stamped. It answers through the router and must not block.
+using ServiceHandler = std::function<void(xml::Element stanza, const Jid& from, const Jid& to)>;
+
+struct HostedService {
+  std::string domain;  // prepared
+  std::string name;    // for XEP-0030 items
+  ServiceHandler handler;
+};
+
 class Registrar {
 public:
   virtual ~Registrar() = default;
@@ -40,6 +50,8 @@ public:
   virtual void on_availability(AvailabilityHook hook) = 0;
   virtual void on_account_deleted(AccountHook hook) = 0;
   virtual void stream_feature(Negotiation when, xml::Element feature) = 0;
+  // A domain the service serves on its own; a second service at the same domain stops start-up.
+  virtual void hosts(HostedService service) = 0;
   // The privacy rules the router applies (one feature at most; a second stops start-up).
   virtual void enforces_privacy(PrivacyPolicy& policy) = 0;
 };

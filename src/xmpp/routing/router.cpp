@@ -1,6 +1,8 @@
 // Routing of stanzas from local sessions (RFC 6120 §10, RFC 6121 §8.5).
 #include "xmpp/routing/router.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <spdlog/spdlog.h>
 
@@ -110,6 +112,24 @@ void Router::refuse_blocked(const xml::Element& stanza) {
   }
 }
 
+bool Router::deliver_from_service(xml::SharedElement stanza, const Jid& from, const Jid& to,
+                                  const asio::any_io_executor& executor) {
+  auto session = registry_.find(to);
+  if (!session) return false;
+  if (auto verdict = verdict_now(to, Direction::inbound, *stanza, from)) {
+    if (*verdict == Verdict::allow) session->deliver(std::move(stanza));
+    return true;
+  }
+  asio::co_spawn(executor, deliver_when_decided(std::move(stanza), from, to, std::move(session)), asio::detached);
+  return true;
+}
+
+asio::awaitable<void> Router::deliver_when_decided(xml::SharedElement stanza, Jid from, Jid to,
+                                                   std::shared_ptr<SessionLink> session) {
+  auto verdict = co_await recipient_verdict(to, *stanza, from);
+  if (verdict == Verdict::allow) session->deliver(std::move(stanza));
+}
+
 asio::awaitable<void> Router::route(xml::Element stanza, SenderPrivacy privacy) {
   auto from = *Jid::parse(stanza.attribute_or("from"));
   const std::string* to_text = stanza.attribute("to");
@@ -136,6 +156,10 @@ asio::awaitable<void> Router::route(xml::Element stanza, const Jid& from, const 
     if (verdict != Verdict::allow) co_return;
   }
   if (!serves(to.domainpart())) {
+    if (const auto* service = pipeline_.service(to.domainpart())) {
+      service->handler(std::move(stanza), from, to);
+      co_return;
+    }
     // No server-to-server yet (RFC 6120 §10.4.3): no remote domain is reachable.
     bounce(stanza, StanzaError::remote_server_not_found());
     co_return;

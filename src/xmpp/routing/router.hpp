@@ -1,6 +1,8 @@
 // Routes a stanza from a local session to its recipient: the server itself, a local account by
-// bare or full JID (RFC 6121 §8.5), or a domain we do not serve (RFC 6120 §10.4; no s2s yet).
+// bare or full JID (RFC 6121 §8.5), a service a feature hosts at a domain of its own, or a domain
+// we do not serve (RFC 6120 §10.4; no s2s yet).
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <optional>
@@ -45,6 +47,11 @@ public:
   // sender's privacy rules apply as in route().
   boost::asio::awaitable<void> route_to_resource(xml::Element stanza, const Jid& from, const Jid& to,
                                                  const Jid& resource);
+  // For a hosted service: delivers its stanza from `from` to the session bound to `to` (a local
+  // full JID) after the recipient's privacy rules, without waiting: when they are not in memory,
+  // the delivery waits for them on `executor`. False when no session has that JID.
+  bool deliver_from_service(xml::SharedElement stanza, const Jid& from, const Jid& to,
+                            const boost::asio::any_io_executor& executor);
   // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
   void bounce(const xml::Element& stanza, const StanzaError& error);
   // Sends an IQ get/set from the server (its 'from' and 'to' set by the caller; the id is
@@ -64,6 +71,8 @@ private:
   // What the recipient's rules say about a stanza from `from` for `user` (a full JID: that
   // session's rules; bare: the account's).
   boost::asio::awaitable<Verdict> recipient_verdict(const Jid& user, const xml::Element& stanza, const Jid& from);
+  boost::asio::awaitable<void> deliver_when_decided(xml::SharedElement stanza, Jid from, Jid to,
+                                                   std::shared_ptr<SessionLink> session);
   // Answers a stanza the recipient's rules block as XEP-0016 §2.14 says: an error for messages
   // and IQ requests, nothing for the rest.
   void refuse_blocked(const xml::Element& stanza);

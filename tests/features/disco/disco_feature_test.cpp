@@ -52,7 +52,21 @@ TEST_F(DiscoTest, UnknownNodeIsItemNotFound_Section3_2) {
   EXPECT_TRUE(romeo.receive().child("error")->child("item-not-found", stanzas));
 }
 
-TEST_F(DiscoTest, ServerItemsAreEmptyWithoutHostedServices_Section4_1) {
+TEST_F(DiscoTest, ServerItemsAreTheServicesItHosts_Section4_1) {
+  auto romeo = server.login("romeo@localhost/orchard");
+  romeo.send("<iq type='get' id='items1' to='localhost'>"
+             "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
+  EXPECT_EQ(to_xml(romeo.receive()),
+            "<iq id='items1' to='romeo@localhost/orchard' from='localhost' type='result'>"
+            "<query xmlns='http://jabber.org/protocol/disco#items'>"
+            "<item jid='conference.localhost' name='Chatrooms'/></query></iq>");
+}
+
+TEST(DiscoWithoutServices, ServerItemsAreEmptyWithoutHostedServices_Section4_1) {
+  server::Config config;
+  config.muc_enabled = false;
+  TestServer server({"localhost"}, config);
+  server.create_account("romeo@localhost");
   auto romeo = server.login("romeo@localhost/orchard");
   romeo.send("<iq type='get' id='items1' to='localhost'>"
              "<query xmlns='http://jabber.org/protocol/disco#items'/></iq>");
