@@ -32,7 +32,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"registration", {"in_band"}},
     {"authentication", {"legacy_iq_auth"}},
     {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
-    {"muc", {"enabled", "domain", "name", "max_occupants", "history_messages"}},
+    {"muc", {"enabled", "domain", "name", "max_occupants", "history_messages", "max_rooms_per_user"}},
     {"log", {"level"}},
 };
 
@@ -278,6 +278,8 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       static_cast<std::size_t>(get_integer(root, "muc.max_occupants", 200, 1, 100'000));
   config.muc_history_messages =
       static_cast<std::size_t>(get_integer(root, "muc.history_messages", 20, 0, 1000));
+  config.muc_max_rooms_per_user =
+      static_cast<std::size_t>(get_integer(root, "muc.max_rooms_per_user", 100, 1, 100'000));
   if (auto level = get<std::string>(root, "log.level", "a string")) {
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(*level)) bad("log.level", "must be one of trace, debug, info, warn, error");

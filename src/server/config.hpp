@@ -79,6 +79,7 @@ struct Config {
   std::string muc_name = "Chatrooms";
   std::size_t muc_max_occupants = 200;    // per room
   std::size_t muc_history_messages = 20;  // kept per room for newcomers
+  std::size_t muc_max_rooms_per_user = 100;
   // [log]
   std::string log_level = "info";
 

@@ -54,7 +54,8 @@ void add_features(xmpp::Pipeline& pipeline, const FeatureContext& context) {
         features::muc::MucOptions{.domain = config.muc_service_domain(),
                                   .name = config.muc_name,
                                   .max_occupants = config.muc_max_occupants,
-                                  .history_messages = config.muc_history_messages},
+                                  .history_messages = config.muc_history_messages,
+                                  .max_rooms_per_user = config.muc_max_rooms_per_user},
         router, new_home);
   }
 }

@@ -206,6 +206,7 @@ def test_check_config_accepts_a_test_config(server):
     ("[muc]\ndomain = 'localhost'\n", "muc.domain"),
     ("[muc]\ndomain = 'not a domain'\n", "muc.domain"),
     ("[muc]\nmax_occupants = 0\n", "muc.max_occupants"),
+    ("[muc]\nmax_rooms_per_user = 0\n", "muc.max_rooms_per_user"),
     ("[listen]\nc2s = 'nonsense'\n", "listen.c2s"),
     ("[server]\ndomains = []\n", "server.domains"),
     ("[storage]\nbackend = 'oracle'\n", "storage.backend"),

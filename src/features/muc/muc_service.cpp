@@ -63,6 +63,23 @@ void MucService::closed(const Room& room) {
   if (found != rooms_.end() && found->second.get() == &room) rooms_.erase(found);
 }
 
+bool MucService::occupy(const xmpp::Jid& account) {
+  std::lock_guard lock(mutex_);
+  auto& rooms = occupancies_[account];
+  if (rooms >= options_.max_rooms_per_user) {
+    if (rooms == 0) occupancies_.erase(account);
+    return false;
+  }
+  ++rooms;
+  return true;
+}
+
+void MucService::vacate(const xmpp::Jid& account) {
+  std::lock_guard lock(mutex_);
+  auto found = occupancies_.find(account);
+  if (found != occupancies_.end() && --found->second == 0) occupancies_.erase(found);
+}
+
 void MucService::list(const xmpp::Jid& room, std::optional<std::string> public_name) {
   std::lock_guard lock(mutex_);
   if (public_name) listed_[room] = std::move(*public_name);

@@ -25,6 +25,7 @@ struct MucOptions {
   std::string name = "Chatrooms";
   std::size_t max_occupants = 200;    // the most a room may allow; new rooms allow this many
   std::size_t history_messages = 20;  // kept per room for newcomers
+  std::size_t max_rooms_per_user = 100;  // rooms one account's resources are in at once
 };
 
 class MucService {
@@ -42,6 +43,9 @@ public:
   // The room has no occupants left, or was destroyed: later stanzas for it find no room, or a
   // new one.
   void closed(const Room& room);
+  // One more room for this account's resources, unless it is in max_rooms_per_user already.
+  bool occupy(const xmpp::Jid& account);
+  void vacate(const xmpp::Jid& account);
   // How the room appears in the service's items (§6.3): public rooms only, by name.
   void list(const xmpp::Jid& room, std::optional<std::string> public_name);
 
@@ -58,6 +62,7 @@ private:
   std::mutex mutex_;
   std::unordered_map<xmpp::Jid, std::shared_ptr<Room>> rooms_;  // by bare room JID
   std::map<xmpp::Jid, std::string> listed_;                     // public rooms and their names
+  std::unordered_map<xmpp::Jid, std::size_t> occupancies_;      // rooms entered, by account
 };
 
 }  // namespace tern::features::muc

@@ -92,6 +92,7 @@ void Room::receive(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& 
     on_iq(std::move(stanza), from, to);
   }
   removed_vanished();
+  if (occupants_.empty() && !closed_) close();  // also a new room whose first entry was refused
 }
 
 // --- sending
@@ -268,6 +269,10 @@ void Room::enter(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& 
     refuse(presence, from, xmpp::StanzaError::service_unavailable("the room is full"));
     return;
   }
+  if (!service_.occupy(from.bare())) {
+    refuse(presence, from, xmpp::StanzaError::resource_constraint("you are in as many rooms as this service allows"));
+    return;
+  }
   xml::Element join_copy = *join;
   if (creates) {
     affiliations_[from.bare()] = Affiliation::owner;
@@ -347,6 +352,7 @@ void Room::change_nick(std::size_t index, xml::Element presence, const xmpp::Jid
 void Room::remove(std::size_t index, xml::Element presence, const Decoration& decorate) {
   Occupant leaving = std::move(occupants_[index]);
   occupants_.erase(occupants_.begin() + static_cast<std::ptrdiff_t>(index));
+  service_.vacate(leaving.real.bare());
   leaving.presence = occupant_presence(presence);
   leaving.role = Role::none;
   auto unavailable = [&](const Occupant& recipient) {

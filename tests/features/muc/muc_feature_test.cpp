@@ -48,7 +48,7 @@ std::string error_of(const xml::Element& reply) {
 
 class MucTest : public ::testing::Test {
 protected:
-  MucTest() {
+  explicit MucTest(server::Config config = {}) : server({"localhost"}, std::move(config)) {
     for (auto* user : {"alice@localhost", "bob@localhost", "carol@localhost"}) server.create_account(user);
   }
 
@@ -468,6 +468,34 @@ TEST_F(MucTest, ASelfPingAnswersWhetherOneIsStillInTheRoom) {
   EXPECT_EQ(ping(alice).attribute_or("type"), "result");
   auto bob = server.login("bob@localhost/phone");
   EXPECT_EQ(error_of(ping(bob)), "modify not-acceptable");
+}
+
+server::Config one_room_per_user() {
+  server::Config config;
+  config.muc_max_rooms_per_user = 1;
+  return config;
+}
+
+class MucRoomLimitTest : public MucTest {
+protected:
+  MucRoomLimitTest() : MucTest(one_room_per_user()) {}
+};
+
+TEST_F(MucRoomLimitTest, AnAccountIsInAtMostMaxRoomsPerUserAtOnce) {
+  auto alice = server.login("alice@localhost/home");
+  open_room(alice);
+  alice.send("<presence to='other@conference.localhost/alice'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+  auto refused = alice.receive();
+  EXPECT_EQ(refused.attribute_or("from"), "other@conference.localhost/alice");
+  EXPECT_EQ(error_of(refused), "wait resource-constraint");
+  // Another resource of the same account counts too; leaving makes room.
+  auto phone = server.login("alice@localhost/phone");
+  EXPECT_EQ(error_of(enter(phone, "phone").back()), "wait resource-constraint");
+  alice.send("<presence to='" + occupant("alice") + "' type='unavailable'/>");
+  next(alice, [](const xml::Element& stanza) { return stanza.attribute_or("from") == occupant("alice"); });
+  alice.send("<presence to='other@conference.localhost/alice'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+  auto entered = alice.receive();
+  EXPECT_EQ(statuses(entered), (std::set<std::string>{"110", "201"}));
 }
 
 }  // namespace
