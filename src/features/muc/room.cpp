@@ -91,7 +91,7 @@ void Room::receive(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& 
   } else if (stanza.name() == "iq") {
     on_iq(std::move(stanza), from, to);
   }
-  removed_vanished();
+  remove_vanished();
   if (occupants_.empty() && !closed_) close();  // also a new room whose first entry was refused
 }
 
@@ -100,8 +100,12 @@ void Room::receive(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& 
 void Room::send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
   stanza.set_attribute("to", to.full());
   if (!service_.router().deliver_from_service(share(std::move(stanza)), from, to, executor_)) {
-    if (index_of(to) < occupants_.size()) vanished_.push_back(to);
+    if (locate(to)) vanished_.push_back(to);
   }
+}
+
+void Room::send_to(const Occupant& recipient, const xml::Element& stanza, const xmpp::Jid& from) {
+  for (const auto& session : recipient.sessions) send(stanza, from, session.real);
 }
 
 void Room::reply(xml::Element answer, const xmpp::Jid& to) {
@@ -123,31 +127,34 @@ void Room::send_result(const xml::Element& iq, const xmpp::Jid& from, const xml:
   reply(std::move(result), from);
 }
 
-// An occupant that could not be reached leaves as if it had gone unavailable (§18.1.2).
-void Room::removed_vanished() {
+// A session that could not be reached leaves as if it had gone unavailable (§18.1.2).
+void Room::remove_vanished() {
   while (!vanished_.empty() && !closed_) {
     auto real = std::move(vanished_.back());
     vanished_.pop_back();
-    auto index = index_of(real);
-    if (index == occupants_.size()) continue;
+    auto at = locate(real);
+    if (!at) continue;
     xml::Element unavailable("presence", std::string(xmpp::ns::client));
-    remove(index, std::move(unavailable), [](xml::Element& x, bool) { add_status(x, 333); });
+    remove_session(*at, std::move(unavailable), [](xml::Element& x, bool) { add_status(x, 333); });
   }
   vanished_.clear();
 }
 
 // --- occupants
 
-Room::Occupant* Room::by_real(const xmpp::Jid& real) {
-  auto index = index_of(real);
-  return index < occupants_.size() ? &occupants_[index] : nullptr;
+std::optional<Room::Location> Room::locate(const xmpp::Jid& real) const {
+  for (std::size_t i = 0; i < occupants_.size(); ++i) {
+    const auto& sessions = occupants_[i].sessions;
+    for (std::size_t j = 0; j < sessions.size(); ++j) {
+      if (sessions[j].real == real) return Location{i, j};
+    }
+  }
+  return std::nullopt;
 }
 
-std::size_t Room::index_of(const xmpp::Jid& real) const {
-  for (std::size_t i = 0; i < occupants_.size(); ++i) {
-    if (occupants_[i].real == real) return i;
-  }
-  return occupants_.size();
+Room::Occupant* Room::by_real(const xmpp::Jid& real) {
+  auto at = locate(real);
+  return at ? &occupants_[at->occupant] : nullptr;
 }
 
 Room::Occupant* Room::by_nick(const std::string& nick) {
@@ -170,7 +177,7 @@ void Room::update_listing() {
 }
 
 xml::Element Room::presence_of(const Occupant& occupant, const Occupant& recipient) const {
-  xml::Element presence = occupant.presence;
+  xml::Element presence = occupant.shown().presence;
   presence.set_attribute("from", occupant.occupant_jid.full());
   auto& x = presence.add_child("x", std::string(ns::user));
   auto& item = x.add_child("item", std::string(ns::user));
@@ -178,7 +185,7 @@ xml::Element Room::presence_of(const Occupant& occupant, const Occupant& recipie
   item.set_attribute("role", std::string(role_name(occupant.role)));
   // §7.2.3, §7.2.4: real JIDs to everyone in a non-anonymous room, else to moderators only.
   if (config_.non_anonymous || recipient.role == Role::moderator || &occupant == &recipient) {
-    item.set_attribute("jid", occupant.real.full());
+    item.set_attribute("jid", occupant.shown().real.full());
   }
   return presence;
 }
@@ -187,15 +194,14 @@ xml::Element Room::presence_of(const Occupant& occupant, const Occupant& recipie
 
 void Room::on_presence(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& to) {
   auto type = presence.attribute_or("type");
-  auto index = index_of(from);
-  bool present = index < occupants_.size();
+  auto at = locate(from);
   if (type == "error") {
-    if (present) vanished_.push_back(from);  // §18.1.2: its client is gone
+    if (at) vanished_.push_back(from);  // §18.1.2: its client is gone
     return;
   }
   if (type == "unavailable") {  // §7.14; from someone not in the room: nothing to do (§17.3)
-    if (present) {
-      remove(index, std::move(presence), [](xml::Element& x, bool to_self) {
+    if (at) {
+      remove_session(*at, std::move(presence), [](xml::Element& x, bool to_self) {
         if (to_self) add_status(x, 110);
       });
     }
@@ -206,23 +212,24 @@ void Room::on_presence(xml::Element presence, const xmpp::Jid& from, const xmpp:
     refuse(presence, from, xmpp::StanzaError::jid_malformed("the room JID needs a nickname as its resource"));
     return;
   }
-  if (!present) {
+  if (!at) {
     enter(std::move(presence), from, to);
     return;
   }
-  if (occupants_[index].nick != to.resource()) {
-    change_nick(index, std::move(presence), to);
+  if (occupants_[at->occupant].nick != to.resource()) {
+    change_nick(at->occupant, std::move(presence), from, to);
     return;
   }
   const xml::Element* join = presence.child("x", ns::muc);
   if (join) {
-    // §7.2.1: a join from someone already in the room asks to be told everything again.
+    // §7.2.1: a join from a session already in the room asks to be told everything again.
     xml::Element join_copy = *join;
-    occupants_[index].presence = occupant_presence(presence);
-    send_room_state(occupants_[index], &join_copy, {110});
+    auto& occupant = occupants_[at->occupant];
+    occupant.sessions[at->session].presence = occupant_presence(presence);
+    welcome(occupant, from, &join_copy, {110});
     return;
   }
-  update_presence(index, std::move(presence));
+  update_presence(*at, std::move(presence));
 }
 
 void Room::enter(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& to) {
@@ -252,11 +259,12 @@ void Room::enter(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& 
     refuse(presence, from, xmpp::StanzaError::item_not_found("the room is locked until its owner configures it"));
     return;
   }
-  for (const auto& occupant : occupants_) {
-    if (occupant.nick == to.resource()) {  // §7.2.8
-      refuse(presence, from, xmpp::StanzaError::conflict("that nickname is in use in this room"));
-      return;
-    }
+  // §7.2.8: a nickname in use by someone else is a conflict; the same user's other resource
+  // joins the occupant it already is.
+  Occupant* same_nick = by_nick(to.resource());
+  if (same_nick && same_nick->shown().real.bare() != from.bare()) {
+    refuse(presence, from, xmpp::StanzaError::conflict("that nickname is in use in this room"));
+    return;
   }
   if (!config_.password.empty() && !privileged) {  // §7.2.5
     const xml::Element* password = join->child("password", ns::muc);
@@ -264,6 +272,14 @@ void Room::enter(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& 
       refuse(presence, from, xmpp::StanzaError::not_authorized("this room needs a password"));
       return;
     }
+  }
+  Statuses self_statuses{110};
+  if (config_.non_anonymous) self_statuses.push_back(100);
+  xml::Element join_copy = *join;
+  if (same_nick) {
+    same_nick->sessions.push_back({from, occupant_presence(presence)});
+    welcome(*same_nick, from, &join_copy, self_statuses);
+    return;
   }
   if (occupants_.size() >= config_.max_occupants && !privileged) {  // §7.2.9
     refuse(presence, from, xmpp::StanzaError::service_unavailable("the room is full"));
@@ -273,63 +289,72 @@ void Room::enter(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& 
     refuse(presence, from, xmpp::StanzaError::resource_constraint("you are in as many rooms as this service allows"));
     return;
   }
-  xml::Element join_copy = *join;
   if (creates) {
     affiliations_[from.bare()] = Affiliation::owner;
     locked_ = true;  // §10.1.2: until the owner submits a configuration, even an empty one
     ever_occupied_ = true;
+    self_statuses.push_back(201);
   }
   Role role = privileged ? Role::moderator : Role::participant;
-  occupants_.push_back({to.resource(), to, from, affiliation, role, occupant_presence(presence)});
-  Statuses self_statuses{110};
-  if (config_.non_anonymous) self_statuses.push_back(100);
-  if (creates) self_statuses.push_back(201);
-  send_room_state(occupants_.back(), &join_copy, self_statuses);
+  occupants_.push_back({to.resource(), to, affiliation, role, {{from, occupant_presence(presence)}}});
+  welcome(occupants_.back(), from, &join_copy, self_statuses);
 }
 
-void Room::send_room_state(const Occupant& occupant, const xml::Element* join, const Statuses& self_statuses) {
+void Room::welcome(const Occupant& occupant, const xmpp::Jid& session, const xml::Element* join,
+                   const Statuses& self_statuses) {
   for (const auto& other : occupants_) {
-    if (&other != &occupant) send(presence_of(other, occupant), other.occupant_jid, occupant.real);
+    if (&other != &occupant) send(presence_of(other, occupant), other.occupant_jid, session);
   }
-  for (const auto& other : occupants_) {
-    if (&other != &occupant) send(presence_of(occupant, other), occupant.occupant_jid, other.real);
-  }
+  broadcast_presence(occupant, &session);
   auto self = presence_of(occupant, occupant);
   auto* x = self.child("x", ns::user);
   for (int code : self_statuses) add_status(*x, code);
-  send(std::move(self), occupant.occupant_jid, occupant.real);
+  send(std::move(self), occupant.occupant_jid, session);
   // §7.2.13-§7.2.14: history as asked for, then the subject (§7.2.15), even when there is none.
   auto request = history_request(join ? join->child("history", ns::muc) : nullptr);
   for (const auto* message : history_.select(request, std::chrono::system_clock::now())) {
     auto from = xmpp::Jid::parse(message->attribute_or("from"));
-    send(*message, from ? *from : jid_, occupant.real);
+    send(*message, from ? *from : jid_, session);
   }
   xml::Element subject("message", std::string(xmpp::ns::client));
   auto subject_from = subject_by_nick_.empty() ? jid_ : *xmpp::Jid::make(jid_.localpart(), jid_.domainpart(), subject_by_nick_);
   subject.set_attribute("from", subject_from.full());
   subject.set_attribute("type", "groupchat");
   subject.add_child("subject", std::string(xmpp::ns::client)).add_text(subject_);
-  send(std::move(subject), subject_from, occupant.real);
+  send(std::move(subject), subject_from, session);
 }
 
-void Room::update_presence(std::size_t index, xml::Element presence) {  // §7.7
-  occupants_[index].presence = occupant_presence(presence);
-  const auto& occupant = occupants_[index];
+void Room::broadcast_presence(const Occupant& occupant, const xmpp::Jid* except) {
   for (const auto& recipient : occupants_) {
-    auto update = presence_of(occupant, recipient);
-    if (&recipient == &occupant) add_status(*update.child("x", ns::user), 110);
-    send(std::move(update), occupant.occupant_jid, recipient.real);
-  }
-}
-
-void Room::change_nick(std::size_t index, xml::Element presence, const xmpp::Jid& to) {  // §7.6
-  for (const auto& other : occupants_) {
-    if (other.nick == to.resource()) {
-      refuse(presence, occupants_[index].real, xmpp::StanzaError::conflict("that nickname is in use in this room"));
-      return;
+    auto presence = presence_of(occupant, recipient);
+    if (&recipient == &occupant) add_status(*presence.child("x", ns::user), 110);
+    for (const auto& session : recipient.sessions) {
+      if (!except || session.real != *except) send(presence, occupant.occupant_jid, session.real);
     }
   }
+}
+
+void Room::update_presence(Location at, xml::Element presence) {  // §7.7
+  auto& occupant = occupants_[at.occupant];
+  // The session that spoke last is the one others see.
+  auto session = std::move(occupant.sessions[at.session]);
+  occupant.sessions.erase(occupant.sessions.begin() + static_cast<std::ptrdiff_t>(at.session));
+  session.presence = occupant_presence(presence);
+  occupant.sessions.push_back(std::move(session));
+  broadcast_presence(occupant, nullptr);
+}
+
+void Room::change_nick(std::size_t index, xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& to) {  // §7.6
   auto& occupant = occupants_[index];
+  if (occupant.sessions.size() > 1) {
+    refuse(presence, from, xmpp::StanzaError::not_acceptable(
+                               "you are in the room from several resources: leave from the others first"));
+    return;
+  }
+  if (by_nick(to.resource())) {
+    refuse(presence, from, xmpp::StanzaError::conflict("that nickname is in use in this room"));
+    return;
+  }
   for (const auto& recipient : occupants_) {
     auto gone = presence_of(occupant, recipient);
     gone.set_attribute("type", "unavailable");
@@ -337,23 +362,19 @@ void Room::change_nick(std::size_t index, xml::Element presence, const xmpp::Jid
     x->child("item", ns::user)->set_attribute("nick", to.resource());
     add_status(*x, 303);
     if (&recipient == &occupant) add_status(*x, 110);
-    send(std::move(gone), occupant.occupant_jid, recipient.real);
+    send_to(recipient, gone, occupant.occupant_jid);
   }
   occupant.nick = to.resource();
   occupant.occupant_jid = to;
-  occupant.presence = occupant_presence(presence);
-  for (const auto& recipient : occupants_) {
-    auto arrived = presence_of(occupant, recipient);
-    if (&recipient == &occupant) add_status(*arrived.child("x", ns::user), 110);
-    send(std::move(arrived), occupant.occupant_jid, recipient.real);
-  }
+  occupant.sessions.back().presence = occupant_presence(presence);
+  broadcast_presence(occupant, nullptr);
 }
 
 void Room::remove(std::size_t index, xml::Element presence, const Decoration& decorate) {
   Occupant leaving = std::move(occupants_[index]);
   occupants_.erase(occupants_.begin() + static_cast<std::ptrdiff_t>(index));
-  service_.vacate(leaving.real.bare());
-  leaving.presence = occupant_presence(presence);
+  service_.vacate(leaving.shown().real.bare());
+  leaving.sessions.back().presence = occupant_presence(presence);
   leaving.role = Role::none;
   auto unavailable = [&](const Occupant& recipient) {
     auto gone = presence_of(leaving, recipient);
@@ -361,9 +382,26 @@ void Room::remove(std::size_t index, xml::Element presence, const Decoration& de
     decorate(*gone.child("x", ns::user), &recipient == &leaving);
     return gone;
   };
-  send(unavailable(leaving), leaving.occupant_jid, leaving.real);  // §7.14: to the leaver first
-  for (const auto& recipient : occupants_) send(unavailable(recipient), leaving.occupant_jid, recipient.real);
+  send_to(leaving, unavailable(leaving), leaving.occupant_jid);  // §7.14: to the leaver first
+  for (const auto& recipient : occupants_) send_to(recipient, unavailable(recipient), leaving.occupant_jid);
   if (occupants_.empty()) close();  // §7.14: a temporary room ends with its last occupant
+}
+
+void Room::remove_session(Location at, xml::Element presence, const Decoration& decorate) {
+  auto& occupant = occupants_[at.occupant];
+  if (occupant.sessions.size() == 1) {
+    remove(at.occupant, std::move(presence), decorate);
+    return;
+  }
+  // The session learns that it left; everyone else sees the occupant as its other sessions are.
+  Occupant leaving{occupant.nick, occupant.occupant_jid, occupant.affiliation, Role::none,
+                   {{occupant.sessions[at.session].real, occupant_presence(presence)}}};
+  occupant.sessions.erase(occupant.sessions.begin() + static_cast<std::ptrdiff_t>(at.session));
+  auto gone = presence_of(leaving, leaving);
+  gone.set_attribute("type", "unavailable");
+  decorate(*gone.child("x", ns::user), true);
+  send(std::move(gone), leaving.occupant_jid, leaving.shown().real);
+  broadcast_presence(occupant, nullptr);
 }
 
 void Room::close() {
@@ -378,7 +416,7 @@ void Room::close() {
 void Room::on_message(xml::Element message, const xmpp::Jid& from, const xmpp::Jid& to) {
   auto type = message.attribute_or("type");
   if (type == "error") {
-    if (index_of(from) < occupants_.size()) vanished_.push_back(from);  // §18.1.2
+    if (locate(from)) vanished_.push_back(from);  // §18.1.2
     return;
   }
   if (!to.is_bare()) {
@@ -392,7 +430,7 @@ void Room::on_message(xml::Element message, const xmpp::Jid& from, const xmpp::J
       else refuse(message, from, xmpp::StanzaError::not_acceptable("only occupants may send to the room"));  // §7.4
       return;
     }
-    groupchat(std::move(message), *sender);
+    groupchat(std::move(message), *sender, from);
     return;
   }
   if (const auto* x = message.child("x", ns::user)) {
@@ -403,15 +441,15 @@ void Room::on_message(xml::Element message, const xmpp::Jid& from, const xmpp::J
   refuse(message, from, xmpp::StanzaError::bad_request("a room takes groupchat messages and invitations"));  // §7.4
 }
 
-void Room::groupchat(xml::Element message, const Occupant& sender) {
+void Room::groupchat(xml::Element message, const Occupant& sender, const xmpp::Jid& from) {
   // §8.1: a subject alone (no body, no thread) changes the subject.
   bool subject_change = message.child("subject") && !message.child("body") && !message.child("thread");
   if (sender.role == Role::visitor) {
-    refuse(message, sender.real, xmpp::StanzaError::forbidden("visitors have no voice in this room"));  // §7.4
+    refuse(message, from, xmpp::StanzaError::forbidden("visitors have no voice in this room"));  // §7.4
     return;
   }
   if (subject_change && !config_.participants_change_subject && sender.role != Role::moderator) {
-    refuse(message, sender.real, xmpp::StanzaError::forbidden("only moderators may change the subject"));  // §8.1
+    refuse(message, from, xmpp::StanzaError::forbidden("only moderators may change the subject"));  // §8.1
     return;
   }
   message.set_attribute("from", sender.occupant_jid.full());
@@ -420,7 +458,7 @@ void Room::groupchat(xml::Element message, const Occupant& sender) {
     subject_by_nick_ = subject_.empty() ? std::string() : sender.nick;
   }
   // §7.4: to every occupant, the sender included, from the sender's occupant JID.
-  for (const auto& recipient : occupants_) send(message, sender.occupant_jid, recipient.real);
+  for (const auto& recipient : occupants_) send_to(recipient, message, sender.occupant_jid);
   if (!subject_change && message.child("body")) {
     history_.add(std::move(message), jid_text_, std::chrono::system_clock::now());
   }
@@ -443,7 +481,7 @@ void Room::private_message(xml::Element message, const xmpp::Jid& from, const xm
   }
   message.set_attribute("from", sender->occupant_jid.full());
   if (!message.child("x", ns::user)) message.add_child("x", std::string(ns::user));  // §7.5, for XEP-0280
-  send(std::move(message), sender->occupant_jid, recipient->real);
+  send_to(*recipient, message, sender->occupant_jid);
 }
 
 // §7.8.2: mediated invitations and their declines go out from the room.
@@ -608,7 +646,7 @@ void Room::owner_request(const xml::Element& iq, const xmpp::Jid& from) {  // §
   auto& x = notice.add_child("x", std::string(ns::user));
   add_status(x, 104);
   if (anonymity_changed) add_status(x, config_.non_anonymous ? 172 : 173);
-  for (const auto& occupant : occupants_) send(notice, jid_, occupant.real);
+  for (const auto& occupant : occupants_) send_to(occupant, notice, jid_);
 }
 
 void Room::admin_request(const xml::Element& iq, const xmpp::Jid& from) {  // §8, §9
@@ -633,7 +671,7 @@ void Room::admin_request(const xml::Element& iq, const xmpp::Jid& from) {  // §
     refuse(iq, from, xmpp::StanzaError::item_not_found("no occupant has that nickname"));
     return;
   }
-  if (occupants_[target].real == from) {
+  if (&occupants_[target] == moderator) {
     refuse(iq, from, xmpp::StanzaError::conflict("you cannot kick yourself"));  // §8.2
     return;
   }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,49 +35,69 @@ public:
   void receive(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to);
 
 private:
+  // One of the user's resources in the room under the occupant's nickname (§7.2.8: a user may
+  // enter with the same nickname from several resources).
+  struct Session {
+    xmpp::Jid real;         // the resource's full JID
+    xml::Element presence;  // as it sent it, without the MUC extensions
+  };
   struct Occupant {
     std::string nick;
     xmpp::Jid occupant_jid;  // room@service/nick
-    xmpp::Jid real;          // the user's full JID
     Affiliation affiliation;
     Role role;
-    xml::Element presence;  // as the user sent it, without the MUC extensions
+    std::vector<Session> sessions;  // never empty; the one whose presence others see last
+    const Session& shown() const { return sessions.back(); }
+  };
+  struct Location {
+    std::size_t occupant;
+    std::size_t session;
   };
   using Statuses = std::vector<int>;
+  // Adds what the reason for leaving says (status codes, actor, reason, destroy) to the
+  // unavailable presence's <x/>.
+  using Decoration = std::function<void(xml::Element& x, bool to_self)>;
 
   void on_presence(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& to);
   void on_message(xml::Element message, const xmpp::Jid& from, const xmpp::Jid& to);
   void on_iq(xml::Element iq, const xmpp::Jid& from, const xmpp::Jid& to);
 
   void enter(xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& to);
-  // The presence of everyone else, then the occupant's own (§7.2.2), history and subject.
-  void send_room_state(const Occupant& occupant, const xml::Element* join, const Statuses& self_statuses);
-  void change_nick(std::size_t index, xml::Element presence, const xmpp::Jid& to);
-  void update_presence(std::size_t index, xml::Element presence);
-  // The occupant leaves: unavailable presence to it first, then to everyone else. `decorate`
-  // adds what the reason for leaving says (status codes, actor, reason, destroy).
-  using Decoration = std::function<void(xml::Element& x, bool to_self)>;
+  // §7.2.2: to the session, everyone else's presence; to everyone else, the occupant's; then to
+  // the session its own (with `self_statuses`), the history it asks for and the subject.
+  void welcome(const Occupant& occupant, const xmpp::Jid& session, const xml::Element* join,
+               const Statuses& self_statuses);
+  // The occupant's presence to every session in the room but `except`, with 110 to its own.
+  void broadcast_presence(const Occupant& occupant, const xmpp::Jid* except);
+  void change_nick(std::size_t index, xml::Element presence, const xmpp::Jid& from, const xmpp::Jid& to);
+  void update_presence(Location at, xml::Element presence);
+  // The occupant leaves, every session of it: unavailable presence to it first, then to
+  // everyone else.
   void remove(std::size_t index, xml::Element presence, const Decoration& decorate);
-  void groupchat(xml::Element message, const Occupant& sender);
+  // One session leaves; the occupant stays while it has others.
+  void remove_session(Location at, xml::Element presence, const Decoration& decorate);
+  void groupchat(xml::Element message, const Occupant& sender, const xmpp::Jid& from);
   void private_message(xml::Element message, const xmpp::Jid& from, const xmpp::Jid& to);
   void invitations(const xml::Element& message, const xmpp::Jid& from, const xml::Element& x);
   void owner_request(const xml::Element& iq, const xmpp::Jid& from);
   void admin_request(const xml::Element& iq, const xmpp::Jid& from);
   void destroy(const xml::Element* destroy_element);
   void close();
-  void removed_vanished();
+  void remove_vanished();
 
   xml::Element disco_info(const xml::Element& query) const;
   // `occupant`'s presence as `recipient` sees it, with its <x xmlns='...muc#user'/>.
   xml::Element presence_of(const Occupant& occupant, const Occupant& recipient) const;
   void send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to);
+  // To every session of the occupant.
+  void send_to(const Occupant& recipient, const xml::Element& stanza, const xmpp::Jid& from);
   // An answer from the JID the request went to.
   void reply(xml::Element answer, const xmpp::Jid& to);
   void refuse(const xml::Element& stanza, const xmpp::Jid& from, const xmpp::StanzaError& error);
   void send_result(const xml::Element& iq, const xmpp::Jid& from, const xml::Element* payload = nullptr);
 
+  std::optional<Location> locate(const xmpp::Jid& real) const;
   Occupant* by_real(const xmpp::Jid& real);
-  std::size_t index_of(const xmpp::Jid& real) const;  // occupants_.size() when absent
   Occupant* by_nick(const std::string& nick);
   Affiliation affiliation_of(const xmpp::Jid& real) const;
   std::string display_name() const;

@@ -206,6 +206,49 @@ TEST_F(MucTest, ANicknameInUseIsAConflict) {
   EXPECT_NE(refused[0].child("x", "http://jabber.org/protocol/muc"), nullptr);
 }
 
+TEST_F(MucTest, AnotherResourceOfTheSameUserJoinsUnderTheSameNickname) {
+  auto [alice, bob] = alice_and_bob_in_room();
+  auto laptop = server.login("bob@localhost/laptop");
+  bob.receive_all();
+  laptop.receive_all();  // the other resource's presence
+  auto joined = enter(laptop, "bob");
+  ASSERT_EQ(joined.size(), 3u);  // alice, bob with 110, the subject
+  EXPECT_EQ(joined[0].attribute_or("from"), occupant("alice"));
+  EXPECT_EQ(joined[1].attribute_or("from"), occupant("bob"));
+  EXPECT_EQ(statuses(joined[1]), std::set<std::string>{"110"});
+  // The others see one occupant whose presence changed; the other resource sees itself.
+  auto seen = next(alice, [](const xml::Element& stanza) { return stanza.name() == "presence"; });
+  EXPECT_EQ(seen.attribute_or("from"), occupant("bob"));
+  EXPECT_EQ(seen.attribute("type"), nullptr);
+  EXPECT_EQ(item_of(seen)->attribute_or("jid"), "bob@localhost/laptop");
+  auto own = next(bob, [](const xml::Element& stanza) { return stanza.name() == "presence"; });
+  EXPECT_EQ(statuses(own), std::set<std::string>{"110"});
+
+  alice.send("<message to='" + std::string(room) + "' type='groupchat' id='both'><body>hi bob</body></message>");
+  for (auto* client : {&bob, &laptop}) {
+    auto message = next(*client, [](const xml::Element& stanza) { return stanza.name() == "message"; });
+    EXPECT_EQ(message.attribute_or("id"), "both");
+  }
+  // Another user cannot take the nickname; one resource leaving leaves the occupant in.
+  auto carol = server.login("carol@localhost/pc");
+  EXPECT_EQ(error_of(enter(carol, "bob").back()), "cancel conflict");
+  laptop.send("<presence to='" + occupant("robert") + "'/>");
+  EXPECT_EQ(error_of(next(laptop, [](const xml::Element& stanza) { return stanza.name() == "presence"; })),
+            "modify not-acceptable");
+  alice.receive_all();
+  bob.receive_all();
+  laptop.send("<presence to='" + occupant("bob") + "' type='unavailable'/>");
+  auto left = laptop.receive();
+  EXPECT_EQ(left.attribute_or("type"), "unavailable");
+  EXPECT_EQ(statuses(left), std::set<std::string>{"110"});
+  auto remaining = next(alice, [](const xml::Element& stanza) { return stanza.name() == "presence"; });
+  EXPECT_EQ(remaining.attribute("type"), nullptr);
+  EXPECT_EQ(item_of(remaining)->attribute_or("jid"), "bob@localhost/phone");
+  bob.send("<message to='" + std::string(room) + "' type='groupchat' id='still'><body>here</body></message>");
+  auto still = next(alice, [](const xml::Element& stanza) { return stanza.name() == "message"; });
+  EXPECT_EQ(still.attribute_or("from"), occupant("bob"));
+}
+
 TEST_F(MucTest, ChangingNicknameIsUnavailableWith303ThenTheNewPresence) {
   auto [alice, bob] = alice_and_bob_in_room();
   bob.send("<presence to='" + occupant("robert") + "'/>");
