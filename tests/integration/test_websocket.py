@@ -91,6 +91,44 @@ def test_npm_client_over_websocket_chats_with_a_tcp_client(server, scheme):
     run_async(scenario(), timeout=60)
 
 
+def test_npm_client_over_websocket_talks_in_a_room_with_a_tcp_client(server):
+    """XEP-0045 does not depend on the front end: the room's creator is on WebSocket, the other
+    occupant on TCP."""
+    service = f"ws://127.0.0.1:{server.http_port}/xmpp-websocket"
+    room = "cauldron@conference.localhost"
+
+    async def scenario():
+        bob = XmppClient("bob@localhost/tcp")
+        bob.register_plugin("xep_0045")
+        assert await bob.start(server.c2s_port) == "session_start"
+        node = await asyncio.create_subprocess_exec(
+            "node", "--experimental-websocket", str(JS / "muc_chat.mjs"), service, "alice", "secret", room, "alice",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        events = []
+        try:
+            # Bob enters once the room exists and its creator has configured it (XEP-0045 §10.1).
+            while {"event": "configured"} not in events:
+                line = await asyncio.wait_for(node.stdout.readline(), 15)
+                assert line, (events, (await node.stderr.read()).decode())
+                events.append(json.loads(line))
+            await bob["xep_0045"].join_muc_wait(room, "bob", maxstanzas=0, timeout=5)
+            bob.send_message(mto=room, mbody="hello from tcp", mtype="groupchat")
+            reply = await bob.wait_for(lambda element: element.get("from") == f"{room}/alice" and
+                                       element.findtext("{jabber:client}body") == "hello room from ws",
+                                       timeout=15)
+            assert reply.get("type") == "groupchat"
+            out, err = await asyncio.wait_for(node.communicate(), 20)
+        finally:
+            await bob.stop()
+        events += [json.loads(line) for line in out.decode().splitlines()]
+        assert node.returncode == 0, (events, err.decode())
+        assert {"event": "presence", "type": "available", "statuses": ["110", "201"]} in events
+        assert {"event": "configured"} in events
+        assert {"event": "groupchat", "from": f"{room}/bob", "body": "hello from tcp"} in events
+
+    run_async(scenario(), timeout=60)
+
+
 # --- RFC 7395 framing, with Debian's python3-websockets as the client
 
 NS_FRAMING = "urn:ietf:params:xml:ns:xmpp-framing"
