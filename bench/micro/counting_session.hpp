@@ -8,7 +8,7 @@ namespace tern::bench {
 
 class CountingSession final : public xmpp::SessionLink {
 public:
-  void deliver(xml::SharedElement) override { ++delivered; }
+  void deliver(xml::Outbound) override { ++delivered; }
   void terminate(xmpp::StreamError) override {}
   std::int64_t delivered = 0;
 };

@@ -11,6 +11,7 @@
 #include <variant>
 
 #include "xml/element.hpp"
+#include "xml/fan_out.hpp"
 
 namespace tern::transport {
 
@@ -73,8 +74,11 @@ public:
   // send() for each, for a batch known to be complete (stanzas other sessions routed here): the
   // transport may send at once what it can without waiting, rather than after the strand's
   // other work.
-  virtual void send_batch(std::span<const xml::SharedElement> elements) {
-    for (const auto& element : elements) send(*element);
+  virtual void send_batch(std::span<const xml::Outbound> stanzas) {
+    for (const auto& stanza : stanzas) {
+      if (const auto* element = std::get_if<xml::SharedElement>(&stanza)) send(**element);
+      else send(xml::addressed_element(stanza));
+    }
   }
   // Flush, send the closing framing, wait a bounded time for the peer's, close.
   virtual asio::awaitable<void> close() = 0;

@@ -290,10 +290,10 @@ void TcpStream::send(const xml::Element& element) {
   if (append(element)) start_writer();
 }
 
-void TcpStream::send_batch(std::span<const xml::SharedElement> elements) {
+void TcpStream::send_batch(std::span<const xml::Outbound> stanzas) {
   if (writing_ || !socket_.protects_records_itself()) {
-    for (const auto& element : elements) {
-      if (!append(*element)) return;
+    for (const auto& stanza : stanzas) {
+      if (!append(stanza)) return;
     }
     start_writer();  // unless it runs: then it takes them with what it has
     return;
@@ -304,7 +304,7 @@ void TcpStream::send_batch(std::span<const xml::SharedElement> elements) {
   struct Batch;
   ThreadBuffer<Batch> buffer;
   std::string& batch = buffer.get();
-  for (const auto& element : elements) xml::serialize_to(batch, *element, client_scope);
+  for (const auto& stanza : stanzas) xml::serialize_to(batch, stanza, client_scope);
   if (batch.size() > options_.max_backlog_bytes) {
     fail_backlog();
     return;
@@ -319,9 +319,10 @@ void TcpStream::queue(std::string_view bytes) {
   else start_writer();
 }
 
-bool TcpStream::append(const xml::Element& element) {
+template <typename Stanza>
+bool TcpStream::append(const Stanza& stanza) {
   if (closed_ || output_failed_) return false;
-  xml::serialize_to(outgoing_, element, client_scope);
+  xml::serialize_to(outgoing_, stanza, client_scope);
   if (outgoing_.size() <= options_.max_backlog_bytes) return true;
   fail_backlog();
   return false;

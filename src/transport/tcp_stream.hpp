@@ -42,7 +42,7 @@ public:
   void interrupt() override;
   void send_header(const xml::Attributes& attributes) override;
   void send(const xml::Element& element) override;
-  void send_batch(std::span<const xml::SharedElement> elements) override;
+  void send_batch(std::span<const xml::Outbound> stanzas) override;
   asio::awaitable<void> close() override;
   asio::awaitable<void> start_tls() override;
   void restart() override;
@@ -54,7 +54,8 @@ private:
   void queue(std::string_view bytes);
   // To outgoing_, unless the stream is closed, has failed, or the backlog overflows (which fails
   // it): false then.
-  bool append(const xml::Element& element);
+  template <typename Stanza>  // xml::Element or xml::Outbound
+  bool append(const Stanza& stanza);
   void fail_backlog();
   void fail_output(boost::system::error_code error);
   // Where Tern protects the TLS records and nothing waits to be sent: what the socket takes now,

@@ -48,6 +48,10 @@ Element& Element::set_attribute(std::string_view name, std::string value) {
   return *this;
 }
 
+void Element::remove_attribute(std::string_view name) {
+  std::erase_if(attributes_, [&](const Attribute& attribute) { return attribute.name == name; });
+}
+
 Element& Element::add_child(Element child) { return children_.emplace_back(std::move(child)); }
 
 Element& Element::add_child(std::string name, std::string xmlns) {

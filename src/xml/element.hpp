@@ -39,6 +39,7 @@ public:
   const std::string* attribute(std::string_view name) const;
   std::string attribute_or(std::string_view name, std::string_view fallback = {}) const;
   Element& set_attribute(std::string_view name, std::string value);
+  void remove_attribute(std::string_view name);
 
   const std::vector<Element>& children() const { return children_; }
   std::vector<Element>& children() { return children_; }

@@ -99,13 +99,24 @@ void Room::receive(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& 
 
 void Room::send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
   stanza.set_attribute("to", to.full());
-  if (!service_.router().deliver_from_service(share(std::move(stanza)), from, to, executor_)) {
-    if (locate(to)) vanished_.push_back(to);
-  }
+  deliver(share(std::move(stanza)), from, to);
 }
 
 void Room::send_to(const Occupant& recipient, const xml::Element& stanza, const xmpp::Jid& from) {
   for (const auto& session : recipient.sessions) send(stanza, from, session.real);
+}
+
+void Room::broadcast(xml::Element stanza, const xmpp::Jid& from) {
+  auto shared = std::make_shared<const xml::FanOut>(std::move(stanza));
+  for (const auto& occupant : occupants_) {
+    for (const auto& session : occupant.sessions) deliver(xml::Addressed{shared, session.real.full()}, from, session.real);
+  }
+}
+
+void Room::deliver(xml::Outbound stanza, const xmpp::Jid& from, const xmpp::Jid& to) {
+  if (!service_.router().deliver_from_service(std::move(stanza), from, to, executor_)) {
+    if (locate(to)) vanished_.push_back(to);
+  }
 }
 
 void Room::reply(xml::Element answer, const xmpp::Jid& to) {
@@ -457,11 +468,11 @@ void Room::groupchat(xml::Element message, const Occupant& sender, const xmpp::J
     subject_ = message.child("subject")->text();
     subject_by_nick_ = subject_.empty() ? std::string() : sender.nick;
   }
-  // §7.4: to every occupant, the sender included, from the sender's occupant JID.
-  for (const auto& recipient : occupants_) send_to(recipient, message, sender.occupant_jid);
   if (!subject_change && message.child("body")) {
-    history_.add(std::move(message), jid_text_, std::chrono::system_clock::now());
+    history_.add(message, jid_text_, std::chrono::system_clock::now());
   }
+  // §7.4: to every occupant, the sender included, from the sender's occupant JID.
+  broadcast(std::move(message), sender.occupant_jid);
 }
 
 void Room::private_message(xml::Element message, const xmpp::Jid& from, const xmpp::Jid& to) {  // §7.5
@@ -646,7 +657,7 @@ void Room::owner_request(const xml::Element& iq, const xmpp::Jid& from) {  // §
   auto& x = notice.add_child("x", std::string(ns::user));
   add_status(x, 104);
   if (anonymity_changed) add_status(x, config_.non_anonymous ? 172 : 173);
-  for (const auto& occupant : occupants_) send_to(occupant, notice, jid_);
+  broadcast(std::move(notice), jid_);
 }
 
 void Room::admin_request(const xml::Element& iq, const xmpp::Jid& from) {  // §8, §9

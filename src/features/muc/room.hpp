@@ -13,6 +13,7 @@
 #include "features/muc/room_config.hpp"
 #include "features/muc/room_history.hpp"
 #include "xml/element.hpp"
+#include "xml/fan_out.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stanza_error.hpp"
 
@@ -91,6 +92,9 @@ private:
   void send(xml::Element stanza, const xmpp::Jid& from, const xmpp::Jid& to);
   // To every session of the occupant.
   void send_to(const Occupant& recipient, const xml::Element& stanza, const xmpp::Jid& from);
+  // The same stanza to every session of every occupant, shared rather than copied for each.
+  void broadcast(xml::Element stanza, const xmpp::Jid& from);
+  void deliver(xml::Outbound stanza, const xmpp::Jid& from, const xmpp::Jid& to);
   // An answer from the JID the request went to.
   void reply(xml::Element answer, const xmpp::Jid& to);
   void refuse(const xml::Element& stanza, const xmpp::Jid& from, const xmpp::StanzaError& error);

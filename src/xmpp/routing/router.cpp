@@ -112,11 +112,11 @@ void Router::refuse_blocked(const xml::Element& stanza) {
   }
 }
 
-bool Router::deliver_from_service(xml::SharedElement stanza, const Jid& from, const Jid& to,
+bool Router::deliver_from_service(xml::Outbound stanza, const Jid& from, const Jid& to,
                                   const asio::any_io_executor& executor) {
   auto session = registry_.find(to);
   if (!session) return false;
-  if (auto verdict = verdict_now(to, Direction::inbound, *stanza, from)) {
+  if (auto verdict = verdict_now(to, Direction::inbound, xml::shared_element(stanza), from)) {
     if (*verdict == Verdict::allow) session->deliver(std::move(stanza));
     return true;
   }
@@ -124,9 +124,9 @@ bool Router::deliver_from_service(xml::SharedElement stanza, const Jid& from, co
   return true;
 }
 
-asio::awaitable<void> Router::deliver_when_decided(xml::SharedElement stanza, Jid from, Jid to,
+asio::awaitable<void> Router::deliver_when_decided(xml::Outbound stanza, Jid from, Jid to,
                                                    std::shared_ptr<SessionLink> session) {
-  auto verdict = co_await recipient_verdict(to, *stanza, from);
+  auto verdict = co_await recipient_verdict(to, xml::shared_element(stanza), from);
   if (verdict == Verdict::allow) session->deliver(std::move(stanza));
 }
 

@@ -49,8 +49,9 @@ public:
                                                  const Jid& resource);
   // For a hosted service: delivers its stanza from `from` to the session bound to `to` (a local
   // full JID) after the recipient's privacy rules, without waiting: when they are not in memory,
-  // the delivery waits for them on `executor`. False when no session has that JID.
-  bool deliver_from_service(xml::SharedElement stanza, const Jid& from, const Jid& to,
+  // the delivery waits for them on `executor`. False when no session has that JID. The stanza's
+  // 'to' is already `to` (or comes with its fan-out delivery).
+  bool deliver_from_service(xml::Outbound stanza, const Jid& from, const Jid& to,
                             const boost::asio::any_io_executor& executor);
   // Sends an error back to the stanza's sender, unless the stanza is itself an error (§8.3.1).
   void bounce(const xml::Element& stanza, const StanzaError& error);
@@ -71,7 +72,7 @@ private:
   // What the recipient's rules say about a stanza from `from` for `user` (a full JID: that
   // session's rules; bare: the account's).
   boost::asio::awaitable<Verdict> recipient_verdict(const Jid& user, const xml::Element& stanza, const Jid& from);
-  boost::asio::awaitable<void> deliver_when_decided(xml::SharedElement stanza, Jid from, Jid to,
+  boost::asio::awaitable<void> deliver_when_decided(xml::Outbound stanza, Jid from, Jid to,
                                                    std::shared_ptr<SessionLink> session);
   // Answers a stanza the recipient's rules block as XEP-0016 §2.14 says: an error for messages
   // and IQ requests, nothing for the rest.

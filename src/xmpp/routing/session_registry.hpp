@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "xml/element.hpp"
+#include "xml/fan_out.hpp"
 #include "xmpp/jid.hpp"
 #include "xmpp/stream_error.hpp"
 
@@ -23,7 +24,7 @@ namespace tern::xmpp {
 class SessionLink {
 public:
   virtual ~SessionLink() = default;
-  virtual void deliver(xml::SharedElement stanza) = 0;
+  virtual void deliver(xml::Outbound stanza) = 0;
   virtual void terminate(StreamError error) = 0;
 };
 

@@ -66,7 +66,7 @@ void C2SSession::log_info(std::string_view message) const {
                jid_.empty() ? std::string("-") : jid_.full(), message);
 }
 
-void C2SSession::deliver(xml::SharedElement stanza) { hand_over(std::move(stanza)); }
+void C2SSession::deliver(xml::Outbound stanza) { hand_over(std::move(stanza)); }
 
 void C2SSession::terminate(StreamError error) { hand_over(std::move(error)); }
 
@@ -85,10 +85,10 @@ void C2SSession::take_deliveries() {
     std::lock_guard lock(deliveries_mutex_);
     deliveries.swap(deliveries_);
   }
-  std::vector<xml::SharedElement> stanzas;
+  std::vector<xml::Outbound> stanzas;
   for (auto& delivery : deliveries) {
     if (pending_error_) return;
-    if (auto* stanza = std::get_if<xml::SharedElement>(&delivery)) {
+    if (auto* stanza = std::get_if<xml::Outbound>(&delivery)) {
       if (stage_ == Stage::bound) stanzas.push_back(std::move(*stanza));
       continue;
     }

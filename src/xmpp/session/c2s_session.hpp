@@ -55,7 +55,7 @@ public:
   // session, which the coroutine keeps alive.
   asio::awaitable<void> run(std::shared_ptr<C2SSession> self);
 
-  void deliver(xml::SharedElement stanza) override;
+  void deliver(xml::Outbound stanza) override;
   void terminate(StreamError error) override;
 
 private:
@@ -65,7 +65,7 @@ private:
   asio::awaitable<void> serve(std::shared_ptr<C2SSession> self, bool negotiate_first);
   void resume();
   // What other sessions hand this one, in their order: a stanza to send, or the end of the stream.
-  using Delivery = std::variant<xml::SharedElement, StreamError>;
+  using Delivery = std::variant<xml::Outbound, StreamError>;
   void hand_over(Delivery delivery);
   // On the strand: what hand_over() gathered, the stanzas going out as one batch.
   void take_deliveries();

@@ -16,7 +16,7 @@ using testing::run;
 
 class RecordingSession final : public SessionLink {
 public:
-  void deliver(xml::SharedElement stanza) override { received.push_back(*stanza); }
+  void deliver(xml::Outbound stanza) override { received.push_back(xml::addressed_element(stanza)); }
   void terminate(StreamError error) override { terminated.push_back(error.condition()); }
   std::vector<xml::Element> received;
   std::vector<std::string> terminated;

@@ -8,7 +8,7 @@ namespace {
 
 class NullSession final : public SessionLink {
 public:
-  void deliver(xml::SharedElement) override {}
+  void deliver(xml::Outbound) override {}
   void terminate(StreamError) override {}
 };
 
@@ -61,7 +61,7 @@ TEST(SessionRegistry, PresenceIsReplacedOnlyWhileItIsTheOneExpected) {
 TEST(SessionRegistry, ShutdownTerminatesEverySessionAndLateArrivals_Rfc6120Section4_9_3_20) {
   class CountingSession final : public SessionLink {
   public:
-    void deliver(xml::SharedElement) override {}
+    void deliver(xml::Outbound) override {}
     void terminate(StreamError error) override { conditions.push_back(error.condition()); }
     std::vector<std::string> conditions;
   };
