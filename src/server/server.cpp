@@ -20,6 +20,7 @@
 #include "server/feature_list.hpp"
 #include "server/setup.hpp"
 #include "transport/acceptor.hpp"
+#include "transport/home_executor.hpp"
 #include "transport/http_listener.hpp"
 #include "transport/tcp_listener.hpp"
 #include "transport/tls_context.hpp"
@@ -109,7 +110,7 @@ int Server::run() {
   parts_ = std::make_unique<Parts>(config_, threads, std::move(database), std::move(context));
   auto& parts = *parts_;
   add_features(parts.pipeline, {*parts.database, parts.accounts, parts.registry, parts.router, config_,
-                                [&io = parts.io] { return transport::connection_executor(io); }});
+                                [&io = parts.io] { return transport::home_executor(io); }});
 
   parts.c2s_options = xmpp::C2SOptions{
       .domains = config_.domains,

@@ -8,6 +8,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "transport/home_executor.hpp"
+
 namespace tern::transport {
 namespace {
 
@@ -23,7 +25,7 @@ void log_failure(std::exception_ptr error, const char* what) {
 asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor& acceptor,
                                   ConnectionHandler serve) {
   while (acceptor.is_open()) {
-    auto home = connection_executor(io);
+    auto home = home_executor(io);
     auto [ec, socket] = co_await acceptor.async_accept(home, asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) break;
     if (ec) {
@@ -43,13 +45,6 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
 }
 
 }  // namespace
-
-asio::any_io_executor connection_executor(asio::io_context& io) {
-  // The server gives the io_context its thread count as the concurrency hint; Asio keeps it in
-  // the scheduler, which has no public accessor.
-  if (asio::use_service<asio::detail::scheduler>(io).concurrency_hint() == 1) return io.get_executor();
-  return asio::make_strand(io);
-}
 
 asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint) {
   // On a strand of its own: the accept loop and close() from a shutdown on another thread must

@@ -1,5 +1,5 @@
-// The listening side every front end shares: bind, then accept connections, each served on an
-// executor of its own (connection_executor()).
+// The listening side every front end shares: bind, then accept connections, each served on its
+// home executor.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,13 +14,6 @@ namespace asio = boost::asio;
 asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint);
 
 using ConnectionHandler = std::function<asio::awaitable<void>(asio::ip::tcp::socket)>;
-
-// Where a new connection, and the session on it, lives. With several threads running `io`: a
-// strand of its own. With one (a concurrency hint of 1): the io_context's executor, which
-// serializes the connection's work as a strand would. A completion from the reactor then
-// resumes the session at once, where a strand takes another turn of the scheduler, with a poll
-// of epoll before it: one epoll_wait fewer per message relayed.
-asio::any_io_executor connection_executor(asio::io_context& io);
 
 // Accepts until the acceptor is closed; `serve` runs on the connection's executor, and what it
 // throws is logged without affecting other connections.

@@ -30,7 +30,7 @@ struct TcpStreamOptions {
 
 class TcpStream final : public Stream, public std::enable_shared_from_this<TcpStream> {
 public:
-  // The socket's executor must be the connection's (connection_executor()): a strand, or the
+  // The socket's executor must be the connection's home_executor(): a strand, or the
   // io_context's when one thread runs it.
   TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls, TcpStreamOptions options);
 
