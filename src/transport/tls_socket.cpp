@@ -127,6 +127,37 @@ BIO_METHOD* TlsSocket::input_method() {
   return method;
 }
 
+BIO_METHOD* TlsSocket::output_method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "tern handshake output");
+    if (!made) return made;
+    BIO_meth_set_write_ex(made, [](BIO* bio, const char* in, std::size_t size, std::size_t* written) {
+      static_cast<TlsSocket*>(BIO_get_data(bio))->handshake_output_.append(in, size);
+      *written = size;
+      return 1;
+    });
+    BIO_meth_set_ctrl(made, [](BIO*, int command, long, void*) -> long { return command == BIO_CTRL_FLUSH ? 1 : 0; });
+    return made;
+  }();
+  return method;
+}
+
+asio::awaitable<boost::system::error_code> TlsSocket::send_handshake_output() {
+  while (!handshake_output_.empty()) {
+    boost::system::error_code error;
+    std::size_t sent = socket_.write_some(asio::buffer(handshake_output_), error);
+    if (would_block(error)) {
+      auto [waited] = co_await wait(asio::socket_base::wait_write);
+      if (waited) co_return waited;
+      continue;
+    }
+    if (error) co_return error;
+    handshake_output_.erase(0, sent);
+  }
+  std::string().swap(handshake_output_);
+  co_return boost::system::error_code();
+}
+
 int TlsSocket::read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read) {
   BIO_clear_retry_flags(bio);
   *read = 0;
@@ -164,15 +195,18 @@ int TlsSocket::read_for_openssl(BIO* bio, char* out, std::size_t size, std::size
 asio::awaitable<boost::system::error_code> TlsSocket::handshake(SSL_CTX* context) {
   ssl_ = SSL_new(context);
   BIO* input = ssl_ ? BIO_new(input_method()) : nullptr;
-  if (input) {
-    BIO_set_data(input, this);
-    BIO_set_init(input, 1);
+  BIO* output = ssl_ ? BIO_new(output_method()) : nullptr;
+  for (BIO* bio : {input, output}) {
+    if (!bio) continue;
+    BIO_set_data(bio, this);
+    BIO_set_init(bio, 1);
   }
-  if (!input || SSL_set_fd(ssl_, socket_.native_handle()) != 1) {
+  if (!input || !output) {
     BIO_free(input);
+    BIO_free(output);
     co_return boost::system::error_code(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category());
   }
-  SSL_set0_rbio(ssl_, input);
+  SSL_set_bio(ssl_, input, output);
   SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
   // No read-ahead during the handshake: OpenSSL then takes no byte past the client's Finished
   // from unread_, and a TLS 1.3 connection can leave it with nothing buffered.
@@ -190,12 +224,25 @@ asio::awaitable<boost::system::error_code> TlsSocket::handshake(SSL_CTX* context
     int result = SSL_accept(ssl_);
     if (result == 1) break;
     int reason = SSL_get_error(ssl_, result);
-    if (reason != SSL_ERROR_WANT_READ && reason != SSL_ERROR_WANT_WRITE) co_return ssl_error(result);
-    auto type = reason == SSL_ERROR_WANT_READ ? asio::socket_base::wait_read : asio::socket_base::wait_write;
-    auto [error] = co_await wait(type);
+    if (reason != SSL_ERROR_WANT_READ) {
+      auto failure = ssl_error(result);
+      co_await send_handshake_output();  // the alert, if OpenSSL wrote one
+      co_return failure;
+    }
+    auto sent = co_await send_handshake_output();
+    if (sent) co_return sent;
+    auto [error] = co_await wait(asio::socket_base::wait_read);
     if (error) co_return error;
   }
   take_over_records(secrets);
+  if (records_) {
+    unsent_ = std::move(handshake_output_);  // sealed by OpenSSL with the keys records_ go on with
+    handshake_output_.clear();
+  } else {
+    auto sent = co_await send_handshake_output();
+    if (sent) co_return sent;
+    if (ssl_) SSL_set0_wbio(ssl_, BIO_new_socket(socket_.native_handle(), BIO_NOCLOSE));
+  }
   // Whole socket reads rather than a header and a body read per record; the read buffer is
   // still released once it is empty.
   if (ssl_) SSL_set_read_ahead(ssl_, 1);

@@ -86,6 +86,11 @@ private:
   // client's Finished stays in unread_ for Tern's own records.
   static BIO_METHOD* input_method();
   int read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read);
+  // OpenSSL's output during the handshake, gathered in handshake_output_ and sent when OpenSSL
+  // waits for the client: after a TLS 1.3 handshake the session ticket, the last thing OpenSSL
+  // writes, goes out with the first record of Tern's instead of in a send of its own.
+  static BIO_METHOD* output_method();
+  asio::awaitable<boost::system::error_code> send_handshake_output();
   void take_over_records(const HandshakeSecrets& secrets);
   ReadResult read_records(std::span<char> buffer);
   // Appends the records of `bytes` to `out` (and close_notify, when closing_).
@@ -98,6 +103,7 @@ private:
   std::unique_ptr<Tls13Records> records_;  // after a TLS 1.3 handshake, instead
   std::string unread_;  // received and not yet taken: by OpenSSL, or by records_ (after the last whole record)
   std::string unsent_;  // sealed records the socket has not taken yet (records_ only)
+  std::string handshake_output_;
   bool peer_closed_ = false;  // its close_notify came after data not yet returned
   bool closing_ = false;             // see close_notify_with_next_write()
   bool close_notify_sealed_ = false;  // records_ only

@@ -255,6 +255,19 @@ TEST_F(TlsSocketTest, DataThatArrivesWithTheClientsFinishedIsReadAfterTheHandsha
   EXPECT_EQ(bytes, "<message>early</message>");
 }
 
+// The ticket is the last thing OpenSSL writes in a TLS 1.3 handshake; it waits for the server's
+// first record instead of taking a send of its own.
+TEST_F(TlsSocketTest, TheSessionTicketGoesOutWithTheFirstRecord) {
+  connect();
+  int waiting = -1;
+  ASSERT_EQ(::ioctl(client_socket->native_handle(), FIONREAD, &waiting), 0);
+  EXPECT_EQ(waiting, 0);
+  round_trip();
+  SSL_SESSION* session = SSL_get_session(client);
+  ASSERT_NE(session, nullptr);
+  EXPECT_EQ(SSL_SESSION_has_ticket(session), 1);
+}
+
 TEST_F(TlsSocketTest, Tls12StaysWithOpenSsl) {
   ASSERT_EQ(SSL_CTX_set_max_proto_version(client_tls, TLS1_2_VERSION), 1);
   connect();
