@@ -94,6 +94,7 @@ private:
   void send_to(const Occupant& recipient, const xml::Element& stanza, const xmpp::Jid& from);
   // The same stanza to every session of every occupant, shared rather than copied for each.
   void broadcast(xml::Element stanza, const xmpp::Jid& from);
+  // Through the router; a session it finds gone is noted in vanished_.
   void deliver(xml::Outbound stanza, const xmpp::Jid& from, const xmpp::Jid& to);
   // An answer from the JID the request went to.
   void reply(xml::Element answer, const xmpp::Jid& to);
