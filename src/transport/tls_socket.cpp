@@ -132,7 +132,7 @@ BIO_METHOD* TlsSocket::output_method() {
     BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "tern handshake output");
     if (!made) return made;
     BIO_meth_set_write_ex(made, [](BIO* bio, const char* in, std::size_t size, std::size_t* written) {
-      static_cast<TlsSocket*>(BIO_get_data(bio))->handshake_output_.append(in, size);
+      static_cast<TlsSocket*>(BIO_get_data(bio))->unsent_.append(in, size);
       *written = size;
       return 1;
     });
@@ -143,18 +143,18 @@ BIO_METHOD* TlsSocket::output_method() {
 }
 
 asio::awaitable<boost::system::error_code> TlsSocket::send_handshake_output() {
-  while (!handshake_output_.empty()) {
+  while (!unsent_.empty()) {
     boost::system::error_code error;
-    std::size_t sent = socket_.write_some(asio::buffer(handshake_output_), error);
+    std::size_t sent = socket_.write_some(asio::buffer(unsent_), error);
     if (would_block(error)) {
       auto [waited] = co_await wait(asio::socket_base::wait_write);
       if (waited) co_return waited;
       continue;
     }
     if (error) co_return error;
-    handshake_output_.erase(0, sent);
+    unsent_.erase(0, sent);
   }
-  std::string().swap(handshake_output_);
+  std::string().swap(unsent_);
   co_return boost::system::error_code();
 }
 
@@ -235,10 +235,9 @@ asio::awaitable<boost::system::error_code> TlsSocket::handshake(SSL_CTX* context
     if (error) co_return error;
   }
   take_over_records(secrets);
-  if (records_) {
-    unsent_ = std::move(handshake_output_);  // sealed by OpenSSL with the keys records_ go on with
-    handshake_output_.clear();
-  } else {
+  // With records_, what OpenSSL wrote last stays in unsent_ (sealed with the keys records_ go on
+  // with) and goes out with their first record.
+  if (!records_) {
     auto sent = co_await send_handshake_output();
     if (sent) co_return sent;
     if (ssl_) SSL_set0_wbio(ssl_, BIO_new_socket(socket_.native_handle(), BIO_NOCLOSE));

@@ -86,8 +86,8 @@ private:
   // client's Finished stays in unread_ for Tern's own records.
   static BIO_METHOD* input_method();
   int read_for_openssl(BIO* bio, char* out, std::size_t size, std::size_t* read);
-  // OpenSSL's output during the handshake, gathered in handshake_output_ and sent when OpenSSL
-  // waits for the client: after a TLS 1.3 handshake the session ticket, the last thing OpenSSL
+  // OpenSSL's output during the handshake, gathered in unsent_ and sent when OpenSSL waits for
+  // the client: after a TLS 1.3 handshake the session ticket, the last thing OpenSSL
   // writes, goes out with the first record of Tern's instead of in a send of its own.
   static BIO_METHOD* output_method();
   asio::awaitable<boost::system::error_code> send_handshake_output();
@@ -102,8 +102,8 @@ private:
   SSL* ssl_ = nullptr;                    // OpenSSL's connection: the handshake, then TLS 1.2
   std::unique_ptr<Tls13Records> records_;  // after a TLS 1.3 handshake, instead
   std::string unread_;  // received and not yet taken: by OpenSSL, or by records_ (after the last whole record)
-  std::string unsent_;  // sealed records the socket has not taken yet (records_ only)
-  std::string handshake_output_;
+  // Sealed records the socket has not taken yet: OpenSSL's during the handshake, then records_'s.
+  std::string unsent_;
   bool peer_closed_ = false;  // its close_notify came after data not yet returned
   bool closing_ = false;             // see close_notify_with_next_write()
   bool close_notify_sealed_ = false;  // records_ only
