@@ -1,19 +1,21 @@
 // Copies a deployment's tables between databases of either dialect.
 #include "storage/copy.hpp"
 
+#include <algorithm>
 #include <regex>
 
 namespace tern::storage {
 namespace {
 
-// The tables in the order the schema files create them (schema_version is not copied).
+// The tables in the order the schema files first create them (a later file may rebuild one;
+// schema_version is not copied).
 std::vector<std::string> tables_of(std::span<const Migration> schema) {
   static const std::regex create_table(R"(CREATE TABLE (\w+))");
   std::vector<std::string> tables;
   for (const auto& migration : schema) {
     std::string sql(migration.sql);
     for (std::sregex_iterator it(sql.begin(), sql.end(), create_table), end; it != end; ++it) {
-      tables.push_back((*it)[1]);
+      if (std::find(tables.begin(), tables.end(), (*it)[1]) == tables.end()) tables.push_back((*it)[1]);
     }
   }
   return tables;
