@@ -71,12 +71,28 @@ void C2SSession::deliver(xml::Outbound stanza) { hand_over(std::move(stanza)); }
 void C2SSession::terminate(StreamError error) { hand_over(std::move(error)); }
 
 void C2SSession::hand_over(Delivery delivery) {
+  bool broadcast = is_broadcast(delivery);
   {
     std::lock_guard lock(deliveries_mutex_);
     deliveries_.push_back(std::move(delivery));
     if (deliveries_.size() > 1) return;  // take_deliveries() is posted and takes this one too
   }
-  asio::post(stream_->executor(), [self = shared_from_this()] { self->take_deliveries(); });
+  auto take = [self = shared_from_this()] { self->take_deliveries(); };
+  if (!broadcast) {
+    asio::post(stream_->executor(), std::move(take));
+    return;
+  }
+  // A room's broadcast reaches all its occupants at once, and the room's next message is often
+  // in the next poll of the sockets: taking a broadcast one turn of the loop later lets a busy
+  // room's messages reach each occupant in one write instead of one write each.
+  asio::post(stream_->executor(), [executor = stream_->executor(), take = std::move(take)]() mutable {
+    asio::post(executor, std::move(take));
+  });
+}
+
+bool C2SSession::is_broadcast(const Delivery& delivery) {
+  const auto* stanza = std::get_if<xml::Outbound>(&delivery);
+  return stanza && std::holds_alternative<xml::Addressed>(*stanza);
 }
 
 void C2SSession::take_deliveries() {

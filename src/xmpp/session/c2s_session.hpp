@@ -67,6 +67,7 @@ private:
   // What other sessions hand this one, in their order: a stanza to send, or the end of the stream.
   using Delivery = std::variant<xml::Outbound, StreamError>;
   void hand_over(Delivery delivery);
+  static bool is_broadcast(const Delivery& delivery);
   // On the strand: what hand_over() gathered, the stanzas going out as one batch.
   void take_deliveries();
   // The stream's next event (not a coroutine: one frame less for each idle session to keep).
