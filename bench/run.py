@@ -26,7 +26,7 @@ import time
 
 from accounts import AccountGroup, read_accounts, write_accounts
 from check_login import check_login
-from machine import OtherLoad
+from machine import OtherLoad, core_pauses
 from report import markdown_report
 from servers import SERVERS, SharedSettings, make_certificate
 from servers.process import raise_file_limit
@@ -95,6 +95,8 @@ def check_machine(args):
     if file_limit < needed:
         log(f"warning: the hard limit on open files is {file_limit}, below the {needed} that "
             f"{args.sizes.sessions} sessions need (raise it with ulimit -Hn as root)")
+    args.pauses = core_pauses([args.server_core, args.generator_core])
+    log(f"pauses of the machine over 1 ms in 3 s: {pauses_text(args.pauses)}")
 
 
 def write_run_accounts(args, path):
@@ -203,7 +205,15 @@ def preamble(args, started):
         f"- Chat and MUC: {sizes.duration} s measured after {sizes.warmup} s of warm-up; saturation "
         f"keeps {sizes.window} messages in flight per pair or room.",
         "- Cells: median (min–max) over the runs. Ratios: the other server's median over Tern's.",
+        f"- The machine's own pauses, before the runs (a busy loop on each core for 3 s, pauses "
+        f"over 1 ms): {pauses_text(args.pauses)}. A message caught in one waits as long, whatever "
+        f"the server: they set the floor under the latency percentiles.",
     ])
+
+
+def pauses_text(pauses):
+    return "; ".join(f"CPU {core}: {count} (longest {longest * 1000:.1f} ms)"
+                     for core, (count, longest) in sorted(pauses.items()))
 
 
 def create_server(name, workdir, settings, args):
