@@ -52,6 +52,19 @@ std::optional<int> presence_priority(const xml::Element& presence) {
   return value;
 }
 
+// A handler posted from a handler runs once the loop has polled the sockets again (the poll is
+// queued ahead of it); each further post waits for one more poll.
+template <typename Executor, typename Handler>
+void post_after_polls(const Executor& executor, int polls, Handler handler) {
+  if (polls <= 1) {
+    asio::post(executor, std::move(handler));
+    return;
+  }
+  asio::post(executor, [executor, polls, handler = std::move(handler)]() mutable {
+    post_after_polls(executor, polls - 1, std::move(handler));
+  });
+}
+
 }  // namespace
 
 C2SSession::C2SSession(std::shared_ptr<transport::Stream> stream, C2SServices services,
@@ -77,17 +90,11 @@ void C2SSession::hand_over(Delivery delivery) {
     deliveries_.push_back(std::move(delivery));
     if (deliveries_.size() > 1) return;  // take_deliveries() is posted and takes this one too
   }
-  auto take = [self = shared_from_this()] { self->take_deliveries(); };
-  if (!broadcast) {
-    asio::post(stream_->executor(), std::move(take));
-    return;
-  }
-  // A room's broadcast reaches all its occupants at once, and the room's next message is often
-  // in the next poll of the sockets: taking a broadcast one turn of the loop later lets a busy
-  // room's messages reach each occupant in one write instead of one write each.
-  asio::post(stream_->executor(), [executor = stream_->executor(), take = std::move(take)]() mutable {
-    asio::post(executor, std::move(take));
-  });
+  // A room's broadcast reaches all its occupants at once, and a busy room's next messages are
+  // often in the next polls of the sockets: taking a broadcast after three polls instead of one
+  // lets them reach each occupant in one write instead of one write each.
+  int polls = broadcast ? 3 : 1;
+  post_after_polls(stream_->executor(), polls, [self = shared_from_this()] { self->take_deliveries(); });
 }
 
 bool C2SSession::is_broadcast(const Delivery& delivery) {
