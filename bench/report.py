@@ -84,8 +84,33 @@ def problems(results):
     return notes
 
 
+def option(command, name):
+    """The value given to NAME in a generator command line, or None."""
+    return command[command.index(name) + 1] if name in command[:-1] else None
+
+
+def paced_by_generator(results, busy_share=0.9):
+    """One line for each run at full speed (--rate 0) whose server left more than a tenth of its
+    core unused: the load generator, with one core, set the pace, so that run's rate is a lower
+    bound (its CPU per message or delivery is not)."""
+    notes = []
+    for r in results:
+        command, result = r.get("command", []), r.get("result", {})
+        if option(command, "--rate") != "0" or "server_cpu_s" not in result or not option(command, "--duration"):
+            continue
+        duration = float(option(command, "--duration"))
+        if result["server_cpu_s"] < busy_share * duration:
+            notes.append(f"- {r['server']} {r['workload']} #{r['repetition']}: the server used "
+                         f"{result['server_cpu_s']} s of CPU in the {option(command, '--duration')} s measured")
+    return notes
+
+
 def markdown_report(results, workloads, servers, preamble):
     text = preamble + "\n\n" + markdown_table(results, workloads, servers) + "\n"
+    paced = paced_by_generator(results)
+    if paced:
+        text += ("\nRuns at full speed paced by the load generator (the server had time to spare: their rates "
+                 "are lower bounds, their CPU per message or delivery still compares):\n" + "\n".join(paced) + "\n")
     notes = problems(results)
     if notes:
         text += "\nProblems:\n" + "\n".join(notes) + "\n"
