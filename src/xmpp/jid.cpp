@@ -253,13 +253,20 @@ std::string Jid::bare_string() const {
 
 }  // namespace tern::xmpp
 
+namespace {
+
+// As boost::hash_combine: the parts mixed in order, so swapping equal text between parts changes
+// the hash.
+std::size_t combine(std::size_t seed, const std::string& part) {
+  return seed ^ (std::hash<std::string>{}(part) + 0x9e3779b9 + (seed << 6) + (seed >> 2));
+}
+
+}  // namespace
+
+std::size_t tern::xmpp::BareJidHash::operator()(const Jid& jid) const noexcept {
+  return combine(std::hash<std::string>{}(jid.localpart()), jid.domainpart());
+}
+
 std::size_t std::hash<tern::xmpp::Jid>::operator()(const tern::xmpp::Jid& jid) const noexcept {
-  // Mixes the parts in order (as boost::hash_combine does), so swapping equal text between parts
-  // changes the hash.
-  const std::hash<std::string> hash_string;
-  std::size_t seed = hash_string(jid.localpart());
-  for (const std::string* part : {&jid.domainpart(), &jid.resource()}) {
-    seed ^= hash_string(*part) + 0x9e3779b9 + (seed << 6) + (seed >> 2);
-  }
-  return seed;
+  return combine(tern::xmpp::BareJidHash{}(jid), jid.resource());
 }

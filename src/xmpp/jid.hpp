@@ -40,6 +40,17 @@ private:
   std::string localpart_, domainpart_, resource_;
 };
 
+// For maps keyed by account: hash and equality see the bare parts only, so a full JID finds its
+// bare JID's entry without a bare copy being made.
+struct BareJidHash {
+  std::size_t operator()(const Jid& jid) const noexcept;
+};
+struct SameBareJid {
+  bool operator()(const Jid& a, const Jid& b) const noexcept {
+    return a.localpart() == b.localpart() && a.domainpart() == b.domainpart();
+  }
+};
+
 // nullopt: prohibited output, bad UTF-8, empty, > 1023 bytes
 std::optional<std::string> nodeprep(std::string_view text);
 // Whole domainpart (RFC 6122 §2.2): trailing dot dropped, IPv6 literals in brackets kept with hex

@@ -8,6 +8,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace tern::xmpp {
@@ -19,10 +20,12 @@ void PrintTo(const Jid& jid, std::ostream* out) { *out << '"' << jid.full() << '
 
 namespace {
 
+using tern::xmpp::BareJidHash;
 using tern::xmpp::Jid;
 using tern::xmpp::nameprep;
 using tern::xmpp::nodeprep;
 using tern::xmpp::resourceprep;
+using tern::xmpp::SameBareJid;
 
 std::string repeat(std::string_view text, std::size_t count) {
   std::string result;
@@ -307,6 +310,21 @@ TEST(Jid, HashesEqualJidsEqually) {
   const std::unordered_set<Jid> set{*a};
   EXPECT_TRUE(set.contains(*b));
   EXPECT_FALSE(set.contains(a->bare()));
+}
+
+TEST(Jid, AnAccountKeyedMapIsFoundFromAFullJid) {
+  std::unordered_map<Jid, int, BareJidHash, SameBareJid> accounts;
+  accounts.emplace(*Jid::parse("juliet@capulet.example"), 1);
+  accounts.emplace(*Jid::parse("romeo@montague.example"), 2);
+  const auto balcony = Jid::parse("Juliet@Capulet.Example/Balcony");
+  ASSERT_TRUE(balcony);
+  EXPECT_EQ(BareJidHash{}(*balcony), BareJidHash{}(balcony->bare()));
+  ASSERT_TRUE(accounts.contains(*balcony));
+  EXPECT_EQ(accounts.at(*balcony), 1);
+  EXPECT_FALSE(accounts.contains(*Jid::parse("juliet@montague.example/balcony")));
+  EXPECT_FALSE(accounts.contains(*Jid::parse("capulet.example/juliet")));
+  // Text moved between the parts is another account.
+  EXPECT_FALSE(SameBareJid{}(*Jid::parse("a@bc.example"), *Jid::parse("ab@c.example")));
 }
 
 // The printable-ASCII shortcut must answer exactly as libidn does: compared over every pair of

@@ -39,7 +39,7 @@ void MucService::receive(xml::Element stanza, const xmpp::Jid& from, const xmpp:
   std::shared_ptr<Room> room;
   {
     std::lock_guard lock(mutex_);
-    auto found = rooms_.find(to.bare());
+    auto found = rooms_.find(to);
     if (found != rooms_.end()) {
       room = found->second;
     } else if (enters(stanza, to)) {

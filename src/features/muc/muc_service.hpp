@@ -60,7 +60,8 @@ private:
   std::function<boost::asio::any_io_executor()> new_home_;
   boost::asio::any_io_executor executor_;  // for answers that wait for the recipient's privacy rules
   std::mutex mutex_;
-  std::unordered_map<xmpp::Jid, std::shared_ptr<Room>> rooms_;  // by bare room JID
+  // By bare room JID, found from an occupant JID without a copy.
+  std::unordered_map<xmpp::Jid, std::shared_ptr<Room>, xmpp::BareJidHash, xmpp::SameBareJid> rooms_;
   std::map<xmpp::Jid, std::string> listed_;                     // public rooms and their names
   std::unordered_map<xmpp::Jid, std::size_t> occupancies_;      // rooms entered, by account
 };

@@ -40,7 +40,7 @@ std::shared_ptr<SessionLink> SessionRegistry::bind(const Jid& full,
 
 void SessionRegistry::unbind(const Jid& full, const SessionLink* session) {
   std::lock_guard lock(mutex_);
-  auto account = accounts_.find(full.bare());
+  auto account = accounts_.find(full);
   if (account == accounts_.end()) return;
   std::erase_if(account->second, [&](const BoundResource& resource) {
     return resource.jid == full && resource.session.get() == session;
@@ -51,7 +51,7 @@ void SessionRegistry::unbind(const Jid& full, const SessionLink* session) {
 void SessionRegistry::set_presence(const Jid& full, const SessionLink* session,
                                    std::optional<int> priority, xml::SharedElement presence) {
   std::lock_guard lock(mutex_);
-  auto account = accounts_.find(full.bare());
+  auto account = accounts_.find(full);
   if (account == accounts_.end()) return;
   for (auto& resource : account->second) {
     if (resource.jid == full && resource.session.get() == session) {
@@ -66,7 +66,7 @@ void SessionRegistry::set_presence(const Jid& full, const SessionLink* session,
 bool SessionRegistry::replace_presence(const Jid& full, const xml::SharedElement& current,
                                        xml::SharedElement updated) {
   std::lock_guard lock(mutex_);
-  auto account = accounts_.find(full.bare());
+  auto account = accounts_.find(full);
   if (account == accounts_.end()) return false;
   for (auto& resource : account->second) {
     if (resource.jid == full && resource.priority && resource.presence && resource.presence == current) {
@@ -79,7 +79,7 @@ bool SessionRegistry::replace_presence(const Jid& full, const xml::SharedElement
 
 void SessionRegistry::set_interested(const Jid& full) {
   std::lock_guard lock(mutex_);
-  auto account = accounts_.find(full.bare());
+  auto account = accounts_.find(full);
   if (account == accounts_.end()) return;
   for (auto& resource : account->second) {
     if (resource.jid == full) resource.interested = true;
@@ -88,7 +88,7 @@ void SessionRegistry::set_interested(const Jid& full) {
 
 std::shared_ptr<SessionLink> SessionRegistry::find(const Jid& full) const {
   std::lock_guard lock(mutex_);
-  auto account = accounts_.find(full.bare());
+  auto account = accounts_.find(full);
   if (account == accounts_.end()) return nullptr;
   for (const auto& resource : account->second) {
     if (resource.jid == full) return resource.session;

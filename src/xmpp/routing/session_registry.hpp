@@ -72,7 +72,8 @@ private:
   mutable std::mutex mutex_;
   std::unordered_set<std::shared_ptr<SessionLink>> connected_;
   bool shutting_down_ = false;
-  std::unordered_map<Jid, std::vector<BoundResource>> accounts_;  // by bare JID
+  // By bare JID; found from a full JID without a copy (a room's message looks up every occupant).
+  std::unordered_map<Jid, std::vector<BoundResource>, BareJidHash, SameBareJid> accounts_;
   std::uint64_t availability_count_ = 0;
 };
 
