@@ -13,6 +13,7 @@
 #include <span>
 #include <utility>
 
+#include "transport/home_executor.hpp"
 #include "transport/parse_failure.hpp"
 #include "transport/thread_buffer.hpp"
 #include "xml/serializer.hpp"
@@ -355,7 +356,9 @@ void TcpStream::start_writer() {
   if (socket_.protects_records_itself() && !socket_.has_unsent()) {
     // Everything queued in this turn of the strand goes out at its end, in one write; a writer
     // coroutine only for what the socket does not take then.
-    asio::post(executor(), [self = shared_from_this()] { self->write_queued(); });
+    with_home(executor(), [&](const auto& home) {
+      asio::post(home, [self = shared_from_this()] { self->write_queued(); });
+    });
     return;
   }
   asio::co_spawn(executor(), write_loop(shared_from_this()), asio::detached);

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <charconv>
 
+#include "transport/home_executor.hpp"
 #include "xmpp/namespaces.hpp"
 #include "xmpp/random_id.hpp"
 #include "xmpp/stanza_error.hpp"
@@ -94,7 +95,9 @@ void C2SSession::hand_over(Delivery delivery) {
   // often in the next polls of the sockets: taking a broadcast after three polls instead of one
   // lets them reach each occupant in one write instead of one write each.
   int polls = broadcast ? 3 : 1;
-  post_after_polls(stream_->executor(), polls, [self = shared_from_this()] { self->take_deliveries(); });
+  transport::with_home(stream_->executor(), [&](const auto& home) {
+    post_after_polls(home, polls, [self = shared_from_this()] { self->take_deliveries(); });
+  });
 }
 
 bool C2SSession::is_broadcast(const Delivery& delivery) {
