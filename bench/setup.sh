@@ -7,8 +7,9 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 LOCK=(-o DPkg::Lock::Timeout=600)
 
-# lua-unbound only keeps Prosody from warning at start-up about its old DNS resolver.
-PACKAGES=(prosody lua-unbound ejabberd openssl util-linux python3 python3-slixmpp)
+# lua-unbound only keeps Prosody from warning at start-up about its old DNS resolver; valgrind is
+# for instructions.py.
+PACKAGES=(prosody lua-unbound ejabberd openssl util-linux python3 python3-slixmpp valgrind)
 SERVICES=(prosody ejabberd)
 
 all_installed() {

@@ -11,9 +11,13 @@ REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
 class TernServer(Server):
     name = "tern"
 
-    def __init__(self, workdir, settings, binary=REPOSITORY / "build" / "tern"):
+    def __init__(self, workdir, settings, binary=REPOSITORY / "build" / "tern", wrapper=(), wrapper_process=None):
         super().__init__(workdir, settings)
         self.binary = pathlib.Path(binary)
+        # A command the server runs under (bench/instructions.py: callgrind), and the name of the
+        # process that then runs it.
+        self.wrapper = tuple(wrapper)
+        self.wrapper_process = wrapper_process
 
     def config(self, data_dir, port=0, direct_tls_port=0):
         settings = self.settings
@@ -67,7 +71,7 @@ level = "warn"
         port, direct_tls_port = free_port(), free_port()
         config = run / "tern.toml"
         config.write_text(self.config(run, port, direct_tls_port))
-        process = ServerProcess.launch(self.name, [str(self.binary), "serve", "--config", str(config)],
+        process = ServerProcess.launch(self.name, [*self.wrapper, str(self.binary), "serve", "--config", str(config)],
                                        self.log_path(), self.settings.core, cwd=run)
         try:
             # Only the STARTTLS port is probed: a connection closed before its TLS handshake on the
@@ -75,7 +79,7 @@ level = "warn"
             process.wait_for_port(port)
             # A binary copied under another name (two builds compared) runs under that name, cut
             # to the kernel's 15 characters.
-            process.find_worker({"tern", self.binary.name[:15]})
+            process.find_worker({"tern", self.binary.name[:15], self.wrapper_process} - {None})
         except BaseException:
             process.stop()
             raise
