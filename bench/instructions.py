@@ -57,6 +57,11 @@ WORKLOADS = {
     # after 250 ms of quiet, and waking it costs about half a message's instructions).
     "chat": Workload("chat", "message", ("chat", "--pairs", "100", "--rate", "1000", "--duration", "14", "--warmup", "3"),
                      ready="pairs online", settle=5, seconds=10, rate=1000),
+    # 5 messages/s per pair: most stanzas find their session's parser hibernated, as in a chat
+    # where people type.
+    "chat-sparse": Workload("chat-sparse", "message", ("chat", "--pairs", "100", "--rate", "500", "--duration", "14",
+                                                       "--warmup", "3"),
+                            ready="pairs online", settle=5, seconds=10, rate=500),
     "muc": Workload("muc", "delivery", ("muc", "--rooms", "10", "--occupants", "50", "--rate", "20",
                                         "--duration", "14", "--warmup", "3"),
                     ready="rooms of", settle=5, seconds=10, rate=20 * 50),
@@ -70,7 +75,7 @@ def log(message):
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binaries", nargs="+", type=pathlib.Path, help="tern builds to compare, the first the reference")
-    parser.add_argument("--workloads", default="login,chat,muc", type=lambda text: text.split(","))
+    parser.add_argument("--workloads", default="login,chat,chat-sparse,muc", type=lambda text: text.split(","))
     parser.add_argument("--functions", nargs="*", default=[],
                         help="regular expressions: instructions per call of the functions they match")
     parser.add_argument("--generator", type=pathlib.Path, default=REPOSITORY / "build" / "tern-bench")

@@ -72,7 +72,7 @@ struct Parser::State {
   std::size_t fed = 0;          // bytes given to Expat in this document
   std::size_t boundary = 0;     // where the last complete top-level event ended
   std::size_t element_start = 0;
-  std::string root_tag;         // the root's start tag, rebuilt: what a hibernated parser replays
+  std::string root_tag;         // what a hibernated parser replays (start_tag())
   bool replaying = false;
 
   explicit State(ParserLimits l) : limits(l) { create(); }
@@ -125,13 +125,15 @@ struct Parser::State {
     XML_SetEntityDeclHandler(expat, &State::on_entity_declaration);
   }
 
+  // The root's name and namespace declarations: all that a woken parser needs to read what
+  // follows as before. Its other attributes were reported when the stream opened; left out, they
+  // cost an idle connection no memory and a wake no parsing.
   static std::string start_tag(const RootOpened& root) {
-    Attributes attributes;
+    Attributes declarations;
     for (const auto& declaration : root.declarations) {
-      attributes.push_back({declaration.prefix.empty() ? "xmlns" : "xmlns:" + declaration.prefix, declaration.xmlns});
+      declarations.push_back({declaration.prefix.empty() ? "xmlns" : "xmlns:" + declaration.prefix, declaration.xmlns});
     }
-    attributes.insert(attributes.end(), root.attributes.begin(), root.attributes.end());
-    return open_tag(root.prefix.empty() ? root.name : root.prefix + ":" + root.name, attributes);
+    return open_tag(root.prefix.empty() ? root.name : root.prefix + ":" + root.name, declarations);
   }
 
   std::size_t event_end() const {

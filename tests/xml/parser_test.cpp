@@ -201,6 +201,24 @@ TEST(Parser, AfterHibernationTheStreamGoesOnWithItsNamespacesAndNoSecondHeader) 
   EXPECT_TRUE(std::holds_alternative<RootClosed>(events[4]));
 }
 
+TEST(Parser, AWokenParserReadsWithTheRootsDeclarationsOnly) {
+  // The root's other attributes are not replayed; a prefix it declared still resolves.
+  Parser parser;
+  std::vector<ParseEvent> events;
+  parser.feed("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
+              "xmlns:x='urn:example:x' to='example.com' version='1.0' xml:lang='en'><presence/>",
+              events);
+  ASSERT_TRUE(parser.hibernate());
+  parser.feed("<message x:hint='1'><x:data/></message>", events);
+  ASSERT_EQ(events.size(), 3u);
+  const auto& root = std::get<RootOpened>(events[0]);
+  EXPECT_EQ(root.attributes.size(), 3u);  // to, version, xml:lang: reported once, at the opening
+  const auto& message = std::get<Element>(events[2]);
+  EXPECT_EQ(message.xmlns(), "jabber:client");
+  EXPECT_NE(message.child("data", "urn:example:x"), nullptr);
+  EXPECT_EQ(message.attribute_or("x:hint"), "1");
+}
+
 TEST(Parser, LimitsStillApplyAfterHibernation) {
   ParserLimits limits;
   limits.max_element_bytes = 64;
