@@ -66,9 +66,11 @@ public:
   void feed(std::string_view bytes, std::vector<ParseEvent>& events);
   // Starts a new document (an XMPP stream restart); unparsed input is dropped.
   void reset();
-  // Between two top-level elements with no input pending, frees Expat (about 11 KiB) and the
+  // Between two top-level elements with no input pending, gives up Expat (about 11 KiB) and the
   // parse state; the next feed() rebuilds them inside the root, whose start tag it replays
-  // without reporting it again. Returns whether the parser is hibernating.
+  // without reporting it again. A few given up on this thread are kept awake, and a parser that
+  // wakes inside the same root takes one of them instead. Returns whether the parser is
+  // hibernating.
   bool hibernate();
 
   struct State;

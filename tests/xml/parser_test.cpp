@@ -219,6 +219,52 @@ TEST(Parser, AWokenParserReadsWithTheRootsDeclarationsOnly) {
   EXPECT_EQ(message.attribute_or("x:hint"), "1");
 }
 
+TEST(Parser, StreamsThatHibernateInTurnEachGoOnWithTheirOwnNamespaces) {
+  // A parser that wakes may take the Expat another stream left awake: only one that was inside
+  // the same root, so a server-to-server stream never reads as a client's.
+  Parser client, server, other_client;
+  std::vector<ParseEvent> client_events, server_events, other_events;
+  client.feed(std::string(header) + "<presence/>", client_events);
+  server.feed("<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'><presence/>",
+              server_events);
+  other_client.feed(std::string(header) + "<presence/>", other_events);
+  for (int round = 0; round < 3; ++round) {
+    ASSERT_TRUE(client.hibernate());
+    ASSERT_TRUE(server.hibernate());
+    ASSERT_TRUE(other_client.hibernate());
+    server.feed("<message><body>s</body></message>", server_events);
+    other_client.feed("<iq type='get' id='o'/>", other_events);
+    client.feed("<message><body>c</body></message>", client_events);
+  }
+  ASSERT_EQ(client_events.size(), 5u);
+  ASSERT_EQ(server_events.size(), 5u);
+  ASSERT_EQ(other_events.size(), 5u);
+  for (std::size_t i = 2; i < 5; ++i) {
+    EXPECT_TRUE(std::get<Element>(client_events[i]).is("message", "jabber:client"));
+    EXPECT_EQ(std::get<Element>(client_events[i]).child("body", "jabber:client")->text(), "c");
+    EXPECT_TRUE(std::get<Element>(server_events[i]).is("message", "jabber:server"));
+    EXPECT_TRUE(std::get<Element>(other_events[i]).is("iq", "jabber:client"));
+  }
+}
+
+TEST(Parser, AParserTakenAwakeStillKeepsItsOwnLimits) {
+  Parser roomy;
+  std::vector<ParseEvent> events;
+  roomy.feed(std::string(header) + "<a/>", events);
+  ParserLimits limits;
+  limits.max_element_bytes = 64;
+  Parser strict(limits);
+  strict.feed(std::string(header) + "<a/>", events);
+  ASSERT_TRUE(strict.hibernate());
+  ASSERT_TRUE(roomy.hibernate());  // the last one kept: the next wake takes it
+  try {
+    strict.feed("<message><body>" + std::string(100, 'x'), events);
+    FAIL() << "no failure";
+  } catch (const ParseFailure& failure) {
+    EXPECT_EQ(failure.error(), ParseError::too_large);
+  }
+}
+
 TEST(Parser, LimitsStillApplyAfterHibernation) {
   ParserLimits limits;
   limits.max_element_bytes = 64;
