@@ -186,7 +186,7 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
     }
   }
   reading_ = yielded_since_read_ = true;
-  socket_.socket().async_wait(
+  socket_.async_wait(
       wait_for,
       asio::bind_cancellation_slot(
           read_cancel_.slot(), [self = shared_from_this(), wait_for,

@@ -6,6 +6,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/execution/context.hpp>
+#include <boost/asio/execution_context.hpp>
+#include <boost/asio/query.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -164,7 +167,7 @@ int TlsSocket::read_for_openssl(BIO* bio, char* out, std::size_t size, std::size
   if (unread_.empty() && !SSL_is_init_finished(ssl_)) {
     auto input = record_input_buffer();
     boost::system::error_code error;
-    std::size_t received = socket_.read_some(asio::buffer(input.data(), input.size()), error);
+    std::size_t received = receive(asio::buffer(input.data(), input.size()), error);
     if (would_block(error)) {
       BIO_set_retry_read(bio);
       return 0;
@@ -183,7 +186,7 @@ int TlsSocket::read_for_openssl(BIO* bio, char* out, std::size_t size, std::size
     return 1;
   }
   boost::system::error_code error;
-  *read = socket_.read_some(asio::buffer(out, size), error);
+  *read = receive(asio::buffer(out, size), error);
   if (would_block(error)) {
     BIO_set_retry_read(bio);
     return 0;
@@ -270,7 +273,7 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable)
   if (records_) return read_records(buffer);
   ReadResult result;
   if (!ssl_) {
-    result.bytes = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), result.error);
+    result.bytes = receive(asio::buffer(buffer.data(), buffer.size()), result.error);
     if (result.error == asio::error::would_block || result.error == asio::error::try_again) result.error.clear();
     return result;
   }
@@ -279,7 +282,10 @@ TlsSocket::ReadResult TlsSocket::read_now(std::span<char> buffer, bool readable)
   // the connection), ask the socket first.
   if (!SSL_has_pending(ssl_) && unread_.empty() && !readable) {
     boost::system::error_code ignored;
-    if (socket_.available(ignored) == 0 && !ignored) return result;
+    if (socket_.available(ignored) == 0 && !ignored) {
+      drained_ = true;
+      return result;
+    }
   }
   ERR_clear_error();
   errno = 0;
@@ -315,7 +321,7 @@ TlsSocket::ReadResult TlsSocket::read_records(std::span<char> buffer) {
     // empty socket costs one syscall either way, and one that finds bytes saves one.
     // No more than the caller's buffer holds: as SSL_read, a call returns at most that much.
     std::size_t room = std::min(input.size() - received, buffer.size());
-    std::size_t read = socket_.read_some(asio::buffer(input.data() + received, room), result.error);
+    std::size_t read = receive(asio::buffer(input.data() + received, room), result.error);
     if (would_block(result.error)) result.error.clear();
     if (result.error || read == 0) return result;
     received += read;
@@ -360,10 +366,23 @@ void TlsSocket::release_idle_state() {
   if (records_) records_->release_contexts();
 }
 
+std::size_t TlsSocket::receive(asio::mutable_buffer into, boost::system::error_code& error) {
+  std::size_t received = socket_.read_some(into, error);
+  drained_ = would_block(error) || (!error && received < into.size());
+  return received;
+}
+
 asio::awaitable<std::tuple<boost::system::error_code>> TlsSocket::wait(asio::socket_base::wait_type type,
                                                                        asio::cancellation_slot slot) {
-  if (slot.is_connected()) return socket_.async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
-  return socket_.async_wait(type, nothrow);
+  if (slot.is_connected()) return async_wait(type, asio::bind_cancellation_slot(slot, nothrow));
+  return async_wait(type, nothrow);
+}
+
+asio::detail::reactor& TlsSocket::reactor() {
+  if (!reactor_) {
+    reactor_ = &asio::use_service<asio::detail::reactor>(asio::query(socket_.get_executor(), asio::execution::context));
+  }
+  return *reactor_;
 }
 
 boost::system::error_code TlsSocket::seal(std::string_view bytes, std::string& out) {

@@ -15,7 +15,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "transport/arrival_wait.hpp"
 #include "transport/tls13_records.hpp"
 
 namespace tern::transport {
@@ -52,6 +54,21 @@ public:
   // Without a slot of its own the wait is cancelled with the awaiting coroutine.
   asio::awaitable<std::tuple<boost::system::error_code>> wait(asio::socket_base::wait_type type,
                                                               asio::cancellation_slot slot = {});
+  // The same with any completion token. A wait for reading after a read that emptied the socket
+  // costs no system call (transport/arrival_wait.hpp); any other re-arms the socket in epoll.
+  template <typename Token>
+  auto async_wait(asio::socket_base::wait_type type, Token&& token) {
+    return asio::async_initiate<Token, void(boost::system::error_code)>(
+        [this, type](auto handler) {
+          if (type == asio::socket_base::wait_read && std::exchange(drained_, false)) {
+            async_wait_for_arrival(socket_, reactor(), std::move(handler));
+          } else {
+            drained_ = false;
+            socket_.async_wait(type, std::move(handler));
+          }
+        },
+        token);
+  }
 
   // Also sends what a read left to send (a TLS 1.3 KeyUpdate), even with no bytes of its own.
   asio::awaitable<boost::system::error_code> write_all(std::string_view bytes);
@@ -80,6 +97,9 @@ public:
 private:
   struct HandshakeSecrets;
   boost::system::error_code ssl_error(int result);
+  // A read of the socket, noting whether it left the socket's queue empty.
+  std::size_t receive(asio::mutable_buffer into, boost::system::error_code& error);
+  asio::detail::reactor& reactor();
   // OpenSSL's input, through a BIO of ours: what unread_ holds, else the socket. While the
   // handshake runs each socket read takes all that has arrived, where OpenSSL asks for a record's
   // header and then its body (four reads for a client's last flight, one here); what follows the
@@ -104,6 +124,9 @@ private:
   std::string unread_;  // received and not yet taken: by OpenSSL, or by records_ (after the last whole record)
   // Sealed records the socket has not taken yet: OpenSSL's during the handshake, then records_'s.
   std::string unsent_;
+  asio::detail::reactor* reactor_ = nullptr;  // the socket's, once a wait needed it
+  // The last read found the socket's queue empty, and no wait has completed since.
+  bool drained_ = false;
   bool peer_closed_ = false;  // its close_notify came after data not yet returned
   bool closing_ = false;             // see close_notify_with_next_write()
   bool close_notify_sealed_ = false;  // records_ only
