@@ -13,6 +13,7 @@
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
 #include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "transport/tls_context.hpp"
@@ -319,6 +320,39 @@ TEST_F(TlsSocketTest, RecordsOpenSslHoldsAreInputWaiting) {
   auto second = server->read_now(buffer, false);
   EXPECT_EQ(std::string(buffer.data(), second.bytes), "<b/>");
   EXPECT_FALSE(server->has_input_waiting());
+}
+
+// After a read that emptied the socket a wait takes the reactor's edge (transport/arrival_wait.hpp);
+// after one that left bytes behind it must still see them, though no more arrive.
+TEST_F(TlsSocketTest, AWaitAfterAReadThatLeftBytesCompletesWithoutNewOnes) {
+  open();
+  std::vector<char> buffer(Tls13Records::max_inner_plaintext);
+  auto wait_bounded = [&] {
+    std::optional<boost::system::error_code> completion;
+    server->async_wait(asio::socket_base::wait_read, [&](boost::system::error_code ec) { completion = ec; });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    io.restart();
+    while (!completion && std::chrono::steady_clock::now() < deadline) io.run_one_for(std::chrono::milliseconds(100));
+    return completion;
+  };
+  ASSERT_EQ(server->read_now(buffer, false).bytes, 0u);
+  ASSERT_TRUE(wait_bounded());  // a new socket's edge is pending: taken here
+  ASSERT_EQ(server->read_now(buffer, true).bytes, 0u);
+
+  std::string sent(2 * buffer.size() + 100, 'x');
+  asio::write(*client_socket, asio::buffer(sent));
+  ASSERT_TRUE(wait_bounded());
+  std::size_t received = 0;
+  while (received < sent.size()) {
+    auto read = server->read_now(buffer, true);
+    ASSERT_FALSE(read.error) << read.error.message();
+    received += read.bytes;
+    if (received < sent.size()) {
+      ASSERT_GT(read.bytes, 0u);
+      ASSERT_TRUE(wait_bounded()) << "a wait missed " << sent.size() - received << " bytes left in the socket";
+    }
+  }
+  EXPECT_EQ(received, sent.size());
 }
 
 }  // namespace
