@@ -21,7 +21,6 @@
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
-#include <system_error>
 #include <utility>
 
 #if !defined(BOOST_ASIO_HAS_EPOLL) || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)

@@ -125,7 +125,7 @@ private:
   // Sealed records the socket has not taken yet: OpenSSL's during the handshake, then records_'s.
   std::string unsent_;
   asio::detail::reactor* reactor_ = nullptr;  // the socket's, once a wait needed it
-  // The last read found the socket's queue empty, and no wait has completed since.
+  // The last read found the socket's queue empty, and no wait has started since.
   bool drained_ = false;
   bool peer_closed_ = false;  // its close_notify came after data not yet returned
   bool closing_ = false;             // see close_notify_with_next_write()
