@@ -22,6 +22,7 @@
 #include "transport/acceptor.hpp"
 #include "transport/home_executor.hpp"
 #include "transport/http_listener.hpp"
+#include "transport/open_file_limit.hpp"
 #include "transport/tcp_listener.hpp"
 #include "transport/tls_context.hpp"
 #include "xmpp/pipeline/pipeline.hpp"
@@ -83,6 +84,15 @@ auto bind_listener(const ListenAddress& address, MakeListener make_listener) {
   }
 }
 
+// Each connection holds a descriptor: the limit the process starts with (often 1 024) would cap
+// the connections far below what the hard limit allows.
+void allow_open_files() {
+  auto before = transport::open_file_limit();
+  auto now = transport::raise_open_file_limit();
+  if (now.soft > before.soft) spdlog::info("open files: up to {} (raised from {})", now.soft, before.soft);
+  else spdlog::info("open files: up to {}", now.soft);
+}
+
 void log_listening(std::string_view what, const asio::ip::tcp::endpoint& bound) {
   spdlog::info("listening for {} on [{}]:{}", what, bound.address().to_string(), bound.port());
 }
@@ -104,6 +114,7 @@ int Server::run() {
   // OpenSSL writes TLS records to sockets with write(2): a peer that went away must give EPIPE,
   // not end the process.
   std::signal(SIGPIPE, SIG_IGN);
+  allow_open_files();
   auto database = open_database(config_);
   auto context = open_tls_context(config_);
   unsigned threads = config_.threads ? config_.threads : usable_cores();

@@ -5,10 +5,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <optional>
 #include <spdlog/spdlog.h>
 
 #include "transport/home_executor.hpp"
+#include "transport/open_file_limit.hpp"
 
 namespace tern::transport {
 namespace {
@@ -22,16 +26,55 @@ void log_failure(std::exception_ptr error, const char* what) {
   }
 }
 
+// The connection stays in the listen queue, and an accept tried again at once fails again.
+bool out_of_resources(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+         ec == asio::error::no_buffer_space || ec == asio::error::no_memory;
+}
+
+std::string describe(const asio::ip::tcp::acceptor& acceptor) {
+  boost::system::error_code ec;
+  auto endpoint = acceptor.local_endpoint(ec);
+  return ec ? std::string("a closed listener") : "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port());
+}
+
+constexpr std::chrono::milliseconds pause_when_out_of_resources{100};
+
 asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor& acceptor,
                                   ConnectionHandler serve) {
+  // Set while accepting fails for want of descriptors or memory: the loop then pauses between
+  // attempts instead of spinning (and filling the log), the connections it has go on, and the
+  // new ones wait in the listen queue until some close.
+  std::optional<std::chrono::steady_clock::time_point> refusing_since;
   while (acceptor.is_open()) {
     auto home = home_executor(io);
     auto [ec, socket] = co_await acceptor.async_accept(home, asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) break;
-    if (ec) {
-      // Out of descriptors and the like: keep serving the connections we have.
-      spdlog::warn("accept failed: {}", ec.message());
+    if (ec && out_of_resources(ec)) {
+      if (!refusing_since) {
+        refusing_since = std::chrono::steady_clock::now();
+        std::string limit = ec == asio::error::no_descriptors
+                                ? fmt::format(" (open files allowed: {}; ulimit -n and systemd's LimitNOFILE raise it)",
+                                              open_file_limit().soft)
+                                : "";
+        spdlog::warn("cannot accept connections on {}: {}{}; new connections wait until others close",
+                     describe(acceptor), ec.message(), limit);
+      } else {
+        spdlog::debug("accept on {} failed again: {}", describe(acceptor), ec.message());
+      }
+      asio::steady_timer pause(acceptor.get_executor(), pause_when_out_of_resources);
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
+    }
+    if (ec) {
+      spdlog::warn("accept on {} failed: {}", describe(acceptor), ec.message());
+      continue;
+    }
+    if (refusing_since) {
+      auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - *refusing_since);
+      spdlog::info("accepting connections on {} again after {} ms", describe(acceptor), waited.count());
+      refusing_since.reset();
     }
     try {
       // serve() may set the connection up before its coroutine starts: what it throws ends

@@ -9,6 +9,7 @@ import base64
 import copy
 import errno
 import os
+import resource
 import signal
 import socket
 import ssl
@@ -110,8 +111,9 @@ def render_toml(sections):
 class TernServer:
     """One `tern serve` process with its own data directory, ports and accounts."""
 
-    def __init__(self, directory, settings=None, accounts=()):
+    def __init__(self, directory, settings=None, accounts=(), open_files=None):
         self.directory = Path(directory)
+        self.open_files = open_files  # (soft, hard) RLIMIT_NOFILE for `tern serve`, if not inherited
         self.directory.mkdir(parents=True, exist_ok=True)
         self.settings = settings or {}
         # TERN_TEST_SERVER_BACKEND=mysql: the whole suite again, each server on a MariaDB database
@@ -165,7 +167,7 @@ class TernServer:
             stderr = open(self.stderr_path, "ab")
             self.process = _retrying(lambda: subprocess.Popen(
                 [tern_binary(), "serve", "--config", str(self.config)],
-                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr))
+                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, preexec_fn=self._limit_open_files))
             stderr.close()
             if self._wait_until_listening():
                 return self
@@ -173,6 +175,10 @@ class TernServer:
                 self._write_config()  # another process took a port between probe and bind
                 continue
             pytest.fail(f"tern serve exited with {self.process.returncode}:\n{self.stderr()}")
+
+    def _limit_open_files(self):
+        if self.open_files:
+            resource.setrlimit(resource.RLIMIT_NOFILE, self.open_files)
 
     def _wait_until_listening(self):
         deadline = time.monotonic() + 10
@@ -241,8 +247,8 @@ class TernServer:
 def _server_factory(make_directory):
     servers = []
 
-    def start(settings=None, accounts=("alice", "bob")):
-        server = TernServer(make_directory(len(servers)), settings, accounts)
+    def start(settings=None, accounts=("alice", "bob"), open_files=None):
+        server = TernServer(make_directory(len(servers)), settings, accounts, open_files)
         servers.append(server)
         return server.start()
 
@@ -263,7 +269,8 @@ def _stop_all(servers):
 
 @pytest.fixture
 def tern_factory(tmp_path):
-    """Starts servers for one test: tern_factory(settings={section: {key: value}}, accounts=[...]).
+    """Starts servers for one test: tern_factory(settings={section: {key: value}}, accounts=[...],
+    open_files=(soft, hard)).
 
     Every server still running at the end gets SIGTERM and must exit with 0.
     """

@@ -1,14 +1,16 @@
 """Connection life cycle: peers that vanish, peers that do not read, many peers at once."""
 
 import os
+import select
 import signal
 import socket
 import struct
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import NS_CLIENT, assert_stanza_error, q
+from conftest import DOMAIN, NS_CLIENT, STREAM_HEADER, assert_stanza_error, q
 
 
 def is_message(element):
@@ -113,3 +115,52 @@ def test_many_clients_at_once(request, threads):
         received = client.wait_for(is_message)
         assert received.get("id") == f"ring{(n - 1) % count}"
         assert received.get("from") == clients[(n - 1) % count].jid
+
+
+def answered_headers(clients, quiet=1.0):
+    """The clients whose stream header the server answered, waiting until none more comes for
+    `quiet` seconds."""
+    waiting = {client.sock: client for client in clients}
+    answered = []
+    while waiting:
+        readable, _, _ = select.select(list(waiting), [], [], quiet)
+        if not readable:
+            break
+        for sock in readable:
+            client = waiting.pop(sock)
+            client.read_header()
+            answered.append(client)
+    return answered
+
+
+def test_a_soft_open_file_limit_below_the_hard_one_is_raised(tern_factory):
+    server = tern_factory(accounts=(), open_files=(64, 4096))
+    assert "open files: up to 4096 (raised from 64)" in server.stderr()
+    clients = [server.client() for _ in range(100)]
+    for client in clients:
+        client.send(STREAM_HEADER.format(to=DOMAIN))
+    assert len(answered_headers(clients)) == 100
+
+
+def test_out_of_descriptors_new_connections_wait_until_some_close(tern_factory):
+    # At the hard limit, accepting fails until descriptors are free: the server says so once,
+    # keeps its sessions, and takes the waiting connections when others close.
+    server = tern_factory(accounts=("alice",), open_files=(64, 64))
+    clients = [server.client() for _ in range(60)]  # the kernel queues what the server cannot take
+    for client in clients:
+        client.send(STREAM_HEADER.format(to=DOMAIN))
+    answered = answered_headers(clients)
+    assert 0 < len(answered) < len(clients)
+    log = server.stderr()
+    assert log.count("cannot accept connections on [127.0.0.1]:") == 1, log[-2000:]
+    assert "Too many open files (open files allowed: 64;" in log
+    time.sleep(0.5)  # accepting still fails: the log says no more
+    accept_lines = [line for line in server.stderr().splitlines() if "accept" in line]
+    assert len(accept_lines) == 1, "\n".join(accept_lines[:20])
+
+    for client in answered:
+        client.abort()
+    waiting = [client for client in clients if client not in answered]
+    assert len(answered_headers(waiting)) == len(waiting)
+    assert "again after" in server.stderr()
+    server.login("alice", "after")
