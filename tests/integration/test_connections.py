@@ -142,6 +142,9 @@ def test_a_soft_open_file_limit_below_the_hard_one_is_raised(tern_factory):
     assert len(answered_headers(clients)) == 100
 
 
+# The sanitizers' runtime opens descriptors of its own (a pipe to check that memory is readable)
+# and reports a false error when the server has none left.
+@pytest.mark.skipif(bool(os.environ.get("TERN_SANITIZE")), reason="a sanitized server needs spare descriptors")
 def test_out_of_descriptors_new_connections_wait_until_some_close(tern_factory):
     # At the hard limit, accepting fails until descriptors are free: the server says so once,
     # keeps its sessions, and takes the waiting connections when others close.
