@@ -18,6 +18,7 @@
 
 #include "features/accounts/account_store.hpp"
 #include "server/feature_list.hpp"
+#include "server/free_memory_return.hpp"
 #include "server/setup.hpp"
 #include "transport/acceptor.hpp"
 #include "transport/home_executor.hpp"
@@ -199,6 +200,7 @@ int Server::run() {
   for (const auto& domain : config_.domains) domains += (domains.empty() ? "" : ", ") + domain;
   spdlog::info("Tern serving {} (storage: {})", domains, database_name(config_));
 
+  FreeMemoryReturn free_memory;
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&parts] { parts.io.run(); });
   parts.io.run();
