@@ -48,6 +48,9 @@ max_stanza_bytes = {settings.max_stanza_bytes}
 idle_timeout_seconds = 604800
 # No offline storage: the others run without mod_offline.
 max_offline_messages = 0
+# No traffic shaping, as the others run without it (Prosody without mod_limits, ejabberd's
+# listeners with "shaper: none").
+max_stanzas_per_second = 0
 
 [muc]
 # Rooms keep 20 messages of history and take 200 occupants, as in Prosody and ejabberd.

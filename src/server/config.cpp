@@ -27,8 +27,8 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"limits",
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
-      "max_offline_messages", "max_http_connections", "max_privacy_lists", "max_privacy_items",
-      "max_vcard_bytes"}},
+      "max_offline_messages", "max_http_connections", "max_c2s_connections", "max_connections_per_address",
+      "max_stanzas_per_second", "max_privacy_lists", "max_privacy_items", "max_vcard_bytes"}},
     {"registration", {"in_band"}},
     {"authentication", {"legacy_iq_auth"}},
     {"contact", {"abuse", "admin", "feedback", "sales", "security", "status", "support"}},
@@ -263,6 +263,12 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       root, "limits.max_vcard_bytes", std::min<std::int64_t>(128 * 1024, vcard_ceiling), 0, vcard_ceiling));
   config.max_http_connections =
       static_cast<std::size_t>(get_integer(root, "limits.max_http_connections", 10000, 1, 1'000'000));
+  config.max_c2s_connections =
+      static_cast<std::size_t>(get_integer(root, "limits.max_c2s_connections", 50000, 1, 10'000'000));
+  config.max_connections_per_address =
+      static_cast<std::size_t>(get_integer(root, "limits.max_connections_per_address", 1000, 0, 10'000'000));
+  config.max_stanzas_per_second =
+      static_cast<unsigned>(get_integer(root, "limits.max_stanzas_per_second", 5000, 0, 1'000'000));
   config.muc_enabled = get<bool>(root, "muc.enabled", "true or false").value_or(true);
   if (auto domain = get<std::string>(root, "muc.domain", "a domain")) {
     auto jid = xmpp::Jid::parse(*domain);

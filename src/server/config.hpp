@@ -67,6 +67,9 @@ struct Config {
   std::size_t max_privacy_items = 1000;     // items per privacy list
   std::size_t max_vcard_bytes = 128 * 1024;  // a serialized <vCard/> (XEP-0054), at most a stanza
   std::size_t max_http_connections = 10000;  // per HTTP listener, WebSockets included
+  std::size_t max_c2s_connections = 50000;   // per c2s listener (STARTTLS, direct TLS)
+  std::size_t max_connections_per_address = 1000;  // on all listeners; 0: none; trusted proxies not counted
+  unsigned max_stanzas_per_second = 5000;  // from one client, one second's worth at once; 0: no limit
   // [contact]: XEP-0157 addresses (URIs) by role, as "abuse", "admin", ... (sorted by role)
   std::vector<std::pair<std::string, std::vector<std::string>>> contact_addresses;
   // [authentication]

@@ -133,6 +133,7 @@ int Server::run() {
       .auth_failure_delay = config_.auth_failure_delay,
       .fake_salt_secret = load_server_secret(config_),
       .legacy_iq_auth = config_.legacy_iq_auth,
+      .max_stanzas_per_second = config_.max_stanzas_per_second,
   };
   transport::TcpStreamOptions stream_options{
       .parser = {.max_element_bytes = config_.max_stanza_bytes,
@@ -140,6 +141,9 @@ int Server::run() {
                  .max_attributes = config_.max_attributes},
       .max_backlog_bytes = config_.max_send_backlog_bytes,
   };
+  auto trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies);
+  // A proxy carries many clients' connections: its address is not limited.
+  transport::AddressConnections per_address(config_.max_connections_per_address, trusted_proxies);
   auto run_session = [&parts](std::shared_ptr<transport::Stream> stream) {
     return run_c2s(std::move(stream), parts);
   };
@@ -147,8 +151,8 @@ int Server::run() {
                     std::string_view what) {
     if (!address.enabled()) return;
     auto listener = bind_listener(address, [&](const asio::ip::tcp::endpoint& endpoint) {
-      return std::make_unique<transport::TcpListener>(parts.io, endpoint, parts.tls, stream_options,
-                                                      security, run_session);
+      return std::make_unique<transport::TcpListener>(parts.io, endpoint, parts.tls, stream_options, security,
+                                                      config_.max_c2s_connections, per_address, run_session);
     });
     log_listening(what, listener->local_endpoint());
     listener->start();
@@ -163,7 +167,7 @@ int Server::run() {
       .max_connections = config_.max_http_connections,
       .default_host = config_.domains.front(),
       .loopback_is_secure = config_.loopback_is_secure,
-      .trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies),
+      .trusted_proxies = trusted_proxies,
       .cors_origins = config_.cors_origins,
       .web_root = config_.web_root,
   };
@@ -180,8 +184,8 @@ int Server::run() {
   auto listen_http = [&](const ListenAddress& address, asio::ssl::context* tls, std::string_view what) {
     if (!address.enabled()) return;
     auto listener = bind_listener(address, [&](const asio::ip::tcp::endpoint& endpoint) {
-      return std::make_unique<transport::HttpListener>(parts.io, endpoint, tls, http_options, run_session,
-                                                       *parts.bosh);
+      return std::make_unique<transport::HttpListener>(parts.io, endpoint, tls, http_options, per_address,
+                                                       run_session, *parts.bosh);
     });
     log_listening(what, listener->local_endpoint());
     listener->start();

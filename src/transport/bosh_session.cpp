@@ -82,9 +82,11 @@ asio::awaitable<std::string> BoshSession::request(xml::Element body) {
     fail(Failure::io_error, "BOSH rid outside the window");
     co_return bosh_terminate("item-not-found");
   }
-  // §14.2: payloads are taken in rid order; an early request waits for those before it.
+  // §14.2: payloads are taken in rid order; an early request waits for those before it. And
+  // for the session to have read the payload before (it may read slowly: max_stanzas_per_second),
+  // so that a client which sends faster waits for its answers instead of filling memory here.
   auto deadline = std::chrono::steady_clock::now() + creation_.wait;
-  while (*rid > next_rid_) {
+  while (*rid > next_rid_ || !inbound_.empty()) {
     if (ended_ || std::chrono::steady_clock::now() >= deadline) co_return bosh_terminate("item-not-found");
     turn_.expires_at(deadline);
     co_await turn_.async_wait(nothrow);
@@ -217,6 +219,7 @@ asio::awaitable<Inbound> BoshSession::receive(std::chrono::milliseconds idle_tim
     if (!inbound_.empty()) {
       auto next = std::move(inbound_.front());
       inbound_.pop_front();
+      if (inbound_.empty()) turn_.cancel();  // the next request's payload may come in
       co_return next;
     }
     if (interrupted_) {

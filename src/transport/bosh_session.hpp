@@ -99,7 +99,7 @@ private:
   std::chrono::steady_clock::time_point paused_until_{};
 
   std::uint64_t next_rid_;                 // the rid whose payload is taken next
-  asio::steady_timer turn_;                // requests ahead of their turn wait on it
+  asio::steady_timer turn_;  // requests ahead of their turn, or of the session's reading, wait on it
   std::deque<std::shared_ptr<Held>> held_;
   std::map<std::uint64_t, std::string> answered_;  // recent responses, for repeated rids
   std::vector<xml::Element> output_;

@@ -190,15 +190,18 @@ Response document(const Request& request, bool https, const HttpOptions& options
 }  // namespace
 
 HttpListener::HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint,
-                           asio::ssl::context* tls, HttpOptions options, SessionRunner run_session,
-                           BoshEndpoint& bosh)
+                           asio::ssl::context* tls, HttpOptions options, const AddressConnections& per_address,
+                           SessionRunner run_session, BoshEndpoint& bosh)
     : io_(io),
       acceptor_(bound_acceptor(io, endpoint)),
       tls_(tls),
       options_(std::move(options)),
       run_session_(std::move(run_session)),
       bosh_(bosh),
-      files_(options_.web_root) {}
+      files_(options_.web_root),
+      limits_(fmt::format("{} on [{}]:{}", tls ? "HTTPS" : "HTTP", acceptor_.local_endpoint().address().to_string(),
+                          acceptor_.local_endpoint().port()),
+              "limits.max_http_connections", options_.max_connections, per_address) {}
 
 asio::ip::tcp::endpoint HttpListener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
@@ -315,23 +318,21 @@ struct HttpListener::Connection {
 };
 
 asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
-  // The count is shared with the connection: at shutdown its frame may be destroyed after the
-  // listener.
-  struct Counted {
-    std::shared_ptr<std::atomic<std::size_t>> count;
-    ~Counted() { --*count; }
-  } counted{connections_};
-  if (++*connections_ > options_.max_connections) {
-    // Over the limit: say so plainly and close, rather than let connections pile up.
-    static constexpr std::string_view busy =
-        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
-    co_await asio::async_write(socket, asio::buffer(busy), nothrow);
-    co_return;
-  }
-  socket.set_option(asio::ip::tcp::no_delay(true));
   boost::system::error_code ec;
   auto peer = socket.remote_endpoint(ec).address();
   if (ec) co_return;
+  auto admission = limits_.admit(peer);
+  if (auto refusal = admission.refusal()) {
+    // Over a limit: say so plainly and close, rather than let connections pile up.
+    static constexpr std::string_view busy =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
+    static constexpr std::string_view too_many =
+        "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\nRetry-After: 5\r\n\r\n";
+    auto answer = *refusal == ConnectionRefusal::listener_full ? busy : too_many;
+    co_await asio::async_write(socket, asio::buffer(answer), nothrow);
+    co_return;
+  }
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
   beast::tcp_stream tcp(std::move(socket));
   if (!tls_) {
     co_await Connection::serve(std::move(tcp), peer, false, options_, run_session_, bosh_, files_);

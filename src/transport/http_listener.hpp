@@ -6,7 +6,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -16,6 +15,7 @@
 
 #include "transport/address_ranges.hpp"
 #include "transport/bosh_endpoint.hpp"
+#include "transport/connection_limits.hpp"
 #include "transport/static_files.hpp"
 #include "transport/stream.hpp"
 #include "transport/websocket_stream.hpp"
@@ -28,6 +28,7 @@ struct HttpOptions {
   std::size_t max_body_bytes = 64 * 1024;
   std::chrono::seconds request_timeout{30};  // to receive one request (and the TLS handshake)
   std::size_t max_connections = 10000;       // open at once on this listener; more get a 503
+                                             // (429 when their address has its limit)
   std::string default_host = "localhost";    // for host-meta when the Host header is unusable
   // Connections from loopback addresses count as secure (a browser on this machine talking to
   // http://localhost): their bytes never leave the host. Not for requests a proxy forwarded.
@@ -46,8 +47,10 @@ public:
   using SessionRunner = std::function<asio::awaitable<void>(std::shared_ptr<Stream>)>;
 
   // `tls` null: plain HTTP. Binds now (throws std::system_error naming the endpoint).
+  // Connections from one address count in `per_address` with those of the other listeners.
   HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint, asio::ssl::context* tls,
-               HttpOptions options, SessionRunner run_session, BoshEndpoint& bosh);
+               HttpOptions options, const AddressConnections& per_address, SessionRunner run_session,
+               BoshEndpoint& bosh);
   void start();
   void stop();
   asio::ip::tcp::endpoint local_endpoint() const;
@@ -64,7 +67,7 @@ private:
   SessionRunner run_session_;
   BoshEndpoint& bosh_;
   StaticFiles files_;
-  std::shared_ptr<std::atomic<std::size_t>> connections_ = std::make_shared<std::atomic<std::size_t>>(0);
+  ConnectionLimits limits_;
 };
 
 }  // namespace tern::transport

@@ -5,11 +5,13 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <variant>
 
+#include "transport/connection_refusal.hpp"
 #include "xml/element.hpp"
 #include "xml/fan_out.hpp"
 
@@ -52,6 +54,9 @@ struct StreamTraits {
   bool is_secure = false;     // TLS here (or, later, at a trusted proxy in front of us)
   bool can_starttls = false;  // plain TCP before negotiation only
   std::string peer_address;
+  // Set when the listener's connection limits left no place for this connection: the session
+  // then only tells the peer so and closes.
+  std::optional<ConnectionRefusal> refusal;
 };
 
 class Stream {

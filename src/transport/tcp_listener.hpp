@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 
+#include "transport/connection_limits.hpp"
 #include "transport/stream.hpp"
 #include "transport/tcp_stream.hpp"
 
@@ -19,10 +20,11 @@ public:
   using SessionRunner = std::function<asio::awaitable<void>(std::shared_ptr<Stream>)>;
   enum class Security { starttls, direct_tls };
 
-  // Binds now (throws std::system_error naming the endpoint when it cannot).
+  // Binds now (throws std::system_error naming the endpoint when it cannot). At most
+  // `max_connections` open at once (limits.max_c2s_connections), and what `per_address` allows.
   TcpListener(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint,
               asio::ssl::context& tls, TcpStreamOptions options, Security security,
-              SessionRunner run_session);
+              std::size_t max_connections, const AddressConnections& per_address, SessionRunner run_session);
   void start();
   void stop();
   asio::ip::tcp::endpoint local_endpoint() const;
@@ -36,6 +38,7 @@ private:
   asio::ssl::context& tls_;
   TcpStreamOptions options_;
   Security security_;
+  ConnectionLimits limits_;
   SessionRunner run_session_;
 };
 

@@ -48,16 +48,18 @@ Inbound to_inbound(xml::ParseEvent&& event) {
 }  // namespace
 
 TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
-                     TcpStreamOptions options)
+                     TcpStreamOptions options, Admission admission)
     : socket_(std::move(socket)),
       tls_(tls.native_handle()),
       options_(options),
+      admission_(std::move(admission)),
       parser_(options.parser),
       watchdog_(socket_.socket().get_executor()) {
   boost::system::error_code ec;
   auto peer = socket_.socket().remote_endpoint(ec);
   if (!ec) traits_.peer_address = peer.address().to_string();
   traits_.can_starttls = true;
+  traits_.refusal = admission_.refusal();
 }
 
 asio::any_io_executor TcpStream::executor() const {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "transport/connection_limits.hpp"
 #include "transport/stream.hpp"
 #include "transport/tls_socket.hpp"
 #include "xml/parser.hpp"
@@ -32,7 +33,9 @@ class TcpStream final : public Stream, public std::enable_shared_from_this<TcpSt
 public:
   // The socket's executor must be the connection's home_executor(): a strand, or the
   // io_context's when one thread runs it.
-  TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls, TcpStreamOptions options);
+  // `admission`: the connection's place in its listener's counts, kept while the stream lives.
+  TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls, TcpStreamOptions options,
+            Admission admission = {});
 
   // XEP-0368: the TLS handshake comes before any XML (throws StreamFailure).
   asio::awaitable<void> accept_direct_tls();
@@ -85,6 +88,7 @@ private:
   TlsSocket socket_;
   SSL_CTX* tls_;
   TcpStreamOptions options_;
+  Admission admission_;
   StreamTraits traits_;
   bool closed_ = false;
   xml::Parser parser_;

@@ -227,10 +227,10 @@ class TernServer:
         assert code == 0, f"tern serve exited with {code}:\n{self.stderr()}"
 
     def client(self, direct_tls=False, receive_buffer=None, domain=DOMAIN, tls_context=None,
-               tls_session=None):
+               tls_session=None, source=None):
         port = self.direct_tls_port if direct_tls else self.c2s_port
         client = RawClient(port, direct_tls=direct_tls, receive_buffer=receive_buffer, domain=domain,
-                           tls_context=tls_context, tls_session=tls_session)
+                           tls_context=tls_context, tls_session=tls_session, source=source)
         self.clients.append(client)
         return client
 
@@ -329,12 +329,14 @@ class RawClient:
     """
 
     def __init__(self, port, direct_tls=False, timeout=5, receive_buffer=None, domain=DOMAIN,
-                 tls_context=None, tls_session=None):
+                 tls_context=None, tls_session=None, source=None):
         self.timeout = timeout
         self.domain = domain  # the 'to' of the stream headers
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if receive_buffer:  # before connecting, so that the TCP window stays small
             self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        if source:  # another loopback address (127.0.0.0/8), to be a peer other than 127.0.0.1
+            self.sock.bind((source, 0))
         self.sock.settimeout(timeout)
         self.sock.connect(("127.0.0.1", port))
         _open_clients.append(self)

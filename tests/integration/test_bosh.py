@@ -238,3 +238,41 @@ def test_pause_answers_at_once_and_inactivity_ends_the_session(tern_factory):
     time.sleep(9)
     _, _, gone = session.send()
     assert gone.get("type") == "terminate", ET.tostring(gone)
+
+
+def test_a_client_over_the_stanza_rate_waits_for_its_answers(tern_factory):
+    """limits.max_stanzas_per_second over BOSH: the next request's payload is taken only once the
+    session has read the one before, so the held request is not given back early and a client
+    that sends faster than it may waits for its answers (rather than the server buffering all it
+    sends)."""
+    server = tern_factory(settings={"limits": {"max_stanzas_per_second": 5}})
+    bob = server.login("bob", "reader")
+    session = Bosh(server.http_port, wait=15)
+    session.login()
+    flood = "".join(f"<message xmlns='jabber:client' to='bob@localhost/reader' id='m{n}'><body>{n}</body></message>"
+                    for n in range(30))
+    ping = "<iq xmlns='jabber:client' type='get' id='ping' to='localhost'><ping xmlns='urn:xmpp:ping'/></iq>"
+    flood_rid, ping_rid = session.rid + 1, session.rid + 2
+    session.rid = ping_rid
+    answers = {}
+
+    def send(name, payload, rid):
+        started = time.monotonic()
+        answers[name] = (session.send(payload, rid=rid), time.monotonic() - started)
+
+    first = threading.Thread(target=send, args=("flood", flood, flood_rid))
+    first.start()
+    time.sleep(0.3)
+    second = threading.Thread(target=send, args=("ping", ping, ping_rid))
+    second.start()
+    first.join(20)
+    second.join(20)
+    (status, _, body), flood_took = answers["flood"]
+    assert status == 200 and len(body) == 0, ET.tostring(body)
+    # Five at once, then five a second: the 30th is read about 4.8 s after the first. Until
+    # then the ping's payload waits and the flood's request stays held.
+    assert flood_took >= 4.5, flood_took
+    (status, _, body), _ = answers["ping"]
+    assert body.find("{jabber:client}iq").get("type") == "result"
+    received = [bob.wait_for(lambda e: e.get("id", "").startswith("m")).get("id") for _ in range(30)]
+    assert received == [f"m{n}" for n in range(30)]

@@ -83,6 +83,22 @@ TEST_F(ConfigTest, VcardLimitIsAtMostAStanza) {
             "limits.max_vcard_bytes: must be between 0 and 65536");
 }
 
+TEST_F(ConfigTest, ConnectionAndRateLimits) {
+  auto defaults = load_config(std::nullopt);
+  EXPECT_EQ(defaults.max_c2s_connections, 50000u);
+  EXPECT_EQ(defaults.max_connections_per_address, 1000u);
+  EXPECT_EQ(defaults.max_stanzas_per_second, 5000u);
+  auto config = load("[limits]\nmax_c2s_connections = 10\nmax_connections_per_address = 0\n"
+                     "max_stanzas_per_second = 0\n");
+  EXPECT_EQ(config.max_c2s_connections, 10u);
+  EXPECT_EQ(config.max_connections_per_address, 0u);  // no limit
+  EXPECT_EQ(config.max_stanzas_per_second, 0u);
+  EXPECT_EQ(error_of("[limits]\nmax_c2s_connections = 0\n"),
+            "limits.max_c2s_connections: must be between 1 and 10000000");
+  EXPECT_EQ(error_of("[limits]\nmax_stanzas_per_second = -1\n"),
+            "limits.max_stanzas_per_second: must be between 0 and 1000000");
+}
+
 TEST_F(ConfigTest, ContactAddressesAndRegistration) {
   auto config = load("[contact]\nadmin = [\"xmpp:admin@example.org\"]\n"
                      "abuse = [\"mailto:abuse@example.org\", \"xmpp:abuse@example.org\"]\n"

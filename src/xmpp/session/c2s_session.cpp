@@ -4,6 +4,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -64,6 +66,14 @@ void post_after_polls(const Executor& executor, int polls, Handler handler) {
   asio::post(executor, [executor, polls, handler = std::move(handler)]() mutable {
     post_after_polls(executor, polls - 1, std::move(handler));
   });
+}
+
+// RFC 6120 §4.9.3: the listener's limits left this connection no place.
+StreamError refusal_error(transport::ConnectionRefusal refusal) {
+  if (refusal == transport::ConnectionRefusal::address_full) {
+    return StreamError("policy-violation", "too many connections from your address");
+  }
+  return StreamError("resource-constraint", "the server has as many connections as it takes; try again later");
 }
 
 }  // namespace
@@ -142,7 +152,10 @@ asio::awaitable<void> C2SSession::serve([[maybe_unused]] std::shared_ptr<C2SSess
   std::optional<StreamError> error;
   std::string ended = "closed by the client";
   try {
-    if (negotiate_first) co_await negotiate();
+    if (negotiate_first) {
+      if (auto refusal = stream_->traits().refusal) throw StreamErrorRaised{refusal_error(*refusal)};
+      co_await negotiate();
+    }
     // Named: g++ 12 destroys a lambda written inside a co_await expression twice.
     std::function<void()> resume_on_input = [self] { self->resume(); };
     // Ends when the client closes the stream (next_element() throws) or on a stream error.
@@ -151,6 +164,8 @@ asio::awaitable<void> C2SSession::serve([[maybe_unused]] std::shared_ptr<C2SSess
       if (parked) co_return;
       auto stanza = co_await next_element();
       co_await handle_stanza(std::move(stanza));
+      auto pause = allowance_.take(options_.max_stanzas_per_second, StanzaAllowance::Clock::now());
+      if (pause > StanzaAllowance::Clock::duration::zero()) co_await slow_down(pause);
     }
   } catch (const StreamErrorRaised& raised) {
     error = raised.error;
@@ -181,6 +196,17 @@ asio::awaitable<void> C2SSession::serve([[maybe_unused]] std::shared_ptr<C2SSess
   log_info(ended);
   co_await stream_->close();
   services_.registry.disconnected(shared_from_this());
+}
+
+asio::awaitable<void> C2SSession::slow_down(StanzaAllowance::Clock::duration pause) {
+  if (!slowed_down_) {
+    slowed_down_ = true;
+    log_info(fmt::format("sends more than {} stanzas a second (limits.max_stanzas_per_second): its stanzas are "
+                         "read no faster",
+                         options_.max_stanzas_per_second));
+  }
+  asio::steady_timer timer(stream_->executor(), pause);
+  co_await timer.async_wait(asio::use_awaitable);
 }
 
 asio::awaitable<void> C2SSession::end() {

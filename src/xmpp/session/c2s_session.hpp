@@ -17,6 +17,7 @@
 #include "xmpp/negotiation/scram.hpp"
 #include "xmpp/routing/router.hpp"
 #include "xmpp/routing/session_registry.hpp"
+#include "xmpp/session/stanza_allowance.hpp"
 #include "xmpp/stream_error.hpp"
 
 namespace tern::xmpp {
@@ -32,6 +33,7 @@ struct C2SOptions {
   std::chrono::milliseconds auth_failure_delay{1'000};
   std::string fake_salt_secret;  // SCRAM salts for unknown users (no account enumeration)
   bool legacy_iq_auth = false;   // XEP-0078 (obsolete) for old clients, on secure streams only
+  unsigned max_stanzas_per_second = 5000;  // read from one client once bound; 0: no limit
 };
 
 struct C2SServices {
@@ -91,6 +93,8 @@ private:
   void bind(const xml::Element& iq);
   void claim(const Jid& full);
   asio::awaitable<void> handle_stanza(xml::Element stanza);
+  // Waits before the next stanza is read, the client having sent more than its allowance.
+  asio::awaitable<void> slow_down(StanzaAllowance::Clock::duration pause);
   asio::awaitable<void> own_presence(xml::Element presence);
   asio::awaitable<void> end();
   void log_info(std::string_view message) const;
@@ -107,6 +111,8 @@ private:
   bool available_ = false;
   int auth_failures_ = 0;
   bool sasl_attempted_ = false;
+  bool slowed_down_ = false;  // logged once
+  StanzaAllowance allowance_;
   std::optional<StreamError> pending_error_;  // set by terminate() from another session
   // For take_deliveries(), which the first of them posted.
   std::mutex deliveries_mutex_;

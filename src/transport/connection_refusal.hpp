@@ -1,0 +1,11 @@
+// Why a listener could not give a connection a place (see connection_limits.hpp).
+#pragma once
+
+namespace tern::transport {
+
+enum class ConnectionRefusal {
+  listener_full,  // the listener has its limit of open connections
+  address_full,   // the peer's address has its limit, counted over all listeners
+};
+
+}  // namespace tern::transport

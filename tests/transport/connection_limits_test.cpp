@@ -1,0 +1,82 @@
+// Connections counted per listener and per address, and given back when they close.
+#include "transport/connection_limits.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace tern::transport {
+namespace {
+
+boost::asio::ip::address at(const char* text) { return *parse_address(text); }
+
+AddressConnections per_address(std::size_t limit, std::vector<std::string> unlimited = {}) {
+  return AddressConnections(limit, *AddressRanges::parse(unlimited));
+}
+
+TEST(ConnectionLimits, AListenerRefusesBeyondItsLimitUntilOneCloses) {
+  auto addresses = per_address(0);
+  ConnectionLimits limits("test listener", "limits.test", 2, addresses);
+  auto first = limits.admit(at("192.0.2.1"));
+  auto second = limits.admit(at("192.0.2.2"));
+  EXPECT_FALSE(first.refusal());
+  EXPECT_FALSE(second.refusal());
+  auto third = limits.admit(at("192.0.2.3"));
+  EXPECT_EQ(third.refusal(), ConnectionRefusal::listener_full);
+  EXPECT_EQ(limits.open(), 2u);
+  first = Admission();
+  EXPECT_EQ(limits.open(), 1u);
+  EXPECT_FALSE(limits.admit(at("192.0.2.3")).refusal());
+  EXPECT_EQ(limits.open(), 1u);  // the temporary's place was given back
+}
+
+TEST(ConnectionLimits, OneAddressIsCountedOverAllListeners) {
+  auto addresses = per_address(2);
+  ConnectionLimits c2s("c2s", "limits.test", 100, addresses);
+  ConnectionLimits http("http", "limits.test", 100, addresses);
+  auto first = c2s.admit(at("198.51.100.7"));
+  auto second = http.admit(at("198.51.100.7"));
+  auto refused = c2s.admit(at("198.51.100.7"));
+  EXPECT_EQ(refused.refusal(), ConnectionRefusal::address_full);
+  EXPECT_EQ(c2s.open(), 1u);  // a refused connection takes no place on its listener
+  EXPECT_FALSE(c2s.admit(at("198.51.100.8")).refusal());
+  // An IPv4 peer on a dual-stack socket is the same address.
+  EXPECT_EQ(http.admit(at("::ffff:198.51.100.7")).refusal(), ConnectionRefusal::address_full);
+  second = Admission();
+  EXPECT_FALSE(http.admit(at("::ffff:198.51.100.7")).refusal());
+}
+
+TEST(ConnectionLimits, AnIpv6PeerCountsWithItsSlash64) {
+  auto addresses = per_address(2);
+  ConnectionLimits limits("listener", "limits.test", 100, addresses);
+  auto first = limits.admit(at("2001:db8:1:2::1"));
+  auto second = limits.admit(at("2001:db8:1:2:ffff::9"));
+  EXPECT_EQ(limits.admit(at("2001:db8:1:2::3")).refusal(), ConnectionRefusal::address_full);
+  EXPECT_FALSE(limits.admit(at("2001:db8:1:3::1")).refusal());
+}
+
+TEST(ConnectionLimits, ProxiesAreNotCountedPerAddress) {
+  auto addresses = per_address(1, {"127.0.0.1", "10.0.0.0/8"});
+  ConnectionLimits limits("listener", "limits.test", 100, addresses);
+  std::vector<Admission> proxied;
+  for (int i = 0; i < 5; ++i) proxied.push_back(limits.admit(at("10.1.2.3")));
+  for (const auto& admission : proxied) EXPECT_FALSE(admission.refusal());
+  EXPECT_EQ(limits.open(), 5u);
+  auto direct = limits.admit(at("127.0.0.2"));
+  EXPECT_FALSE(direct.refusal());
+  EXPECT_EQ(limits.admit(at("127.0.0.2")).refusal(), ConnectionRefusal::address_full);
+}
+
+TEST(ConnectionLimits, APlaceOutlivesItsListener) {
+  Admission kept;
+  {
+    auto addresses = per_address(1);
+    ConnectionLimits limits("listener", "limits.test", 1, addresses);
+    kept = limits.admit(at("192.0.2.1"));
+  }
+  EXPECT_FALSE(kept.refusal());
+  kept = Admission();  // gives its place back to counts only it still holds
+}
+
+}  // namespace
+}  // namespace tern::transport
