@@ -3,7 +3,7 @@
 
 namespace tern::transport {
 
-enum class ConnectionRefusal {
+enum class ConnectionRefusal : unsigned char {
   listener_full,  // the listener has its limit of open connections
   address_full,   // the peer's address has its limit, counted over all listeners
 };

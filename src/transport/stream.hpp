@@ -53,10 +53,10 @@ private:
 struct StreamTraits {
   bool is_secure = false;     // TLS here (or, later, at a trusted proxy in front of us)
   bool can_starttls = false;  // plain TCP before negotiation only
-  std::string peer_address;
   // Set when the listener's connection limits left no place for this connection: the session
   // then only tells the peer so and closes.
   std::optional<ConnectionRefusal> refusal;
+  std::string peer_address;
 };
 
 class Stream {

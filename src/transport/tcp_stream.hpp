@@ -90,7 +90,6 @@ private:
   TcpStreamOptions options_;
   Admission admission_;
   StreamTraits traits_;
-  bool closed_ = false;
   xml::Parser parser_;
   std::vector<xml::ParseEvent> events_;  // parsed, not yet received from events_[next_event_] on
   std::size_t next_event_ = 0;
@@ -109,11 +108,12 @@ private:
   std::chrono::milliseconds idle_timeout_{0};
   std::chrono::steady_clock::time_point last_activity_;
   asio::steady_timer watchdog_;  // fires at last_activity_ + idle_timeout_ (re-armed lazily)
-  bool watchdog_armed_ = false;
   std::uint64_t watchdog_generation_ = 0;
   std::string outgoing_;  // queued, not yet handed to the writer
   bool writing_ = false;
   bool output_failed_ = false;  // backlog overflow or a failed write: nothing more is sent
+  bool watchdog_armed_ = false;
+  bool closed_ = false;
   asio::steady_timer* drained_ = nullptr;  // drain()'s, cancelled when the writer goes idle
 };
 

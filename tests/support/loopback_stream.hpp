@@ -37,7 +37,7 @@ private:
   boost::asio::steady_timer wakeup_;
   std::deque<transport::Inbound> inbound_;
   bool interrupted_ = false;
-  transport::StreamTraits traits_{.is_secure = true, .can_starttls = false, .peer_address = "loopback", .refusal = {}};
+  transport::StreamTraits traits_{.is_secure = true, .can_starttls = false, .refusal = {}, .peer_address = "loopback"};
 };
 
 }  // namespace tern::testing

@@ -4,6 +4,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,7 +62,7 @@ public:
   void terminate(StreamError error) override;
 
 private:
-  enum class Stage { tls, authentication, binding, bound };
+  enum class Stage : unsigned char { tls, authentication, binding, bound };
 
   // The stanza loop, after negotiation or resumed from a park, and the end of the session.
   asio::awaitable<void> serve(std::shared_ptr<C2SSession> self, bool negotiate_first);
@@ -103,15 +104,16 @@ private:
   C2SServices services_;
   const C2SOptions& options_;
   std::string id_;  // this connection, in logs
+  // The small members together, so that a session takes no more of tcmalloc's size classes.
   Stage stage_ = Stage::tls;
   bool header_sent_ = false;
+  bool available_ = false;
+  bool sasl_attempted_ = false;
+  bool slowed_down_ = false;  // logged once
+  std::uint8_t auth_failures_ = 0;  // the stream ends at max_auth_attempts (at most 5)
   std::string domain_;  // the served domain the client asked for
   std::string lang_;    // the stream's xml:lang
   Jid jid_;             // the account after SASL, the full JID after binding
-  bool available_ = false;
-  int auth_failures_ = 0;
-  bool sasl_attempted_ = false;
-  bool slowed_down_ = false;  // logged once
   StanzaAllowance allowance_;
   std::optional<StreamError> pending_error_;  // set by terminate() from another session
   // For take_deliveries(), which the first of them posted.
