@@ -28,6 +28,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
       "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
       "max_offline_messages", "max_http_connections", "max_c2s_connections", "max_connections_per_address",
+      "max_connection_rate_per_address", "unlimited_addresses",
       "max_stanzas_per_second", "max_privacy_lists", "max_privacy_items", "max_vcard_bytes"}},
     {"registration", {"in_band"}},
     {"authentication", {"legacy_iq_auth"}},
@@ -61,6 +62,23 @@ void check_keys(const toml::table& root) {
       }
     }
   }
+}
+
+// A list of addresses and CIDR ranges, each checked.
+std::optional<std::vector<std::string>> address_list(const toml::table& root, const std::string& path) {
+  auto node = root.at_path(path);
+  if (!node) return std::nullopt;
+  const auto* entries = node.as_array();
+  if (!entries) bad(path, "must be a list of addresses or CIDR ranges");
+  std::vector<std::string> list;
+  for (const auto& element : *entries) {
+    auto text = element.value<std::string>();
+    if (!text || !transport::AddressRanges::parse({*text})) {
+      bad(path, "\"" + text.value_or("?") + "\" is not an address or CIDR range");
+    }
+    list.push_back(*text);
+  }
+  return list;
 }
 
 template <typename T>
@@ -173,18 +191,7 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   }
   config.loopback_is_secure =
       get<bool>(root, "http.loopback_is_secure", "true or false").value_or(true);
-  if (auto node = root.at_path("http.trusted_proxies")) {
-    const auto* entries = node.as_array();
-    if (!entries) bad("http.trusted_proxies", "must be a list of addresses or CIDR ranges");
-    config.trusted_proxies.clear();
-    for (const auto& element : *entries) {
-      auto text = element.value<std::string>();
-      if (!text || !transport::AddressRanges::parse({*text})) {
-        bad("http.trusted_proxies", "\"" + text.value_or("?") + "\" is not an address or CIDR range");
-      }
-      config.trusted_proxies.push_back(*text);
-    }
-  }
+  if (auto proxies = address_list(root, "http.trusted_proxies")) config.trusted_proxies = std::move(*proxies);
   if (auto node = root.at_path("http.cors_origins")) {
     const auto* entries = node.as_array();
     if (!entries) bad("http.cors_origins", "must be a list of origins, e.g. [\"https://chat.example.org\"]");
@@ -267,6 +274,9 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
       static_cast<std::size_t>(get_integer(root, "limits.max_c2s_connections", 50000, 1, 10'000'000));
   config.max_connections_per_address =
       static_cast<std::size_t>(get_integer(root, "limits.max_connections_per_address", 1000, 0, 10'000'000));
+  config.max_connection_rate_per_address =
+      static_cast<unsigned>(get_integer(root, "limits.max_connection_rate_per_address", 20, 0, 1'000'000));
+  if (auto unlimited = address_list(root, "limits.unlimited_addresses")) config.unlimited_addresses = std::move(*unlimited);
   config.max_stanzas_per_second =
       static_cast<unsigned>(get_integer(root, "limits.max_stanzas_per_second", 5000, 0, 1'000'000));
   config.muc_enabled = get<bool>(root, "muc.enabled", "true or false").value_or(true);

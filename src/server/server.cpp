@@ -142,8 +142,12 @@ int Server::run() {
       .max_backlog_bytes = config_.max_send_backlog_bytes,
   };
   auto trusted_proxies = *transport::AddressRanges::parse(config_.trusted_proxies);
-  // A proxy carries many clients' connections: its address is not limited.
-  transport::AddressConnections per_address(config_.max_connections_per_address, trusted_proxies);
+  // A proxy carries many clients' connections: its address is not limited either.
+  auto unlimited = config_.unlimited_addresses;
+  unlimited.insert(unlimited.end(), config_.trusted_proxies.begin(), config_.trusted_proxies.end());
+  transport::AddressConnections per_address({.max_open = config_.max_connections_per_address,
+                                             .new_per_second = config_.max_connection_rate_per_address,
+                                             .unlimited = *transport::AddressRanges::parse(unlimited)});
   auto run_session = [&parts](std::shared_ptr<transport::Stream> stream) {
     return run_c2s(std::move(stream), parts);
   };

@@ -1,7 +1,10 @@
 // Counting open connections per listener and per address.
 #include "transport/connection_limits.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <spdlog/spdlog.h>
@@ -41,20 +44,57 @@ std::string describe(const AddressKey& key) {
 // the limit, so that connections closing and opening at the limit do not log each time.
 bool well_below(std::size_t open, std::size_t limit) { return open <= limit - (limit + 9) / 10; }
 
+constexpr std::size_t admits_between_sweeps = 1024;
+
 }  // namespace
+
+using Clock = std::chrono::steady_clock;
 
 struct Admission::AddressEntry {
   AddressKey key;
   std::size_t open = 0;
+  double allowance = 0;       // new connections it may open now
+  Clock::time_point counted;  // when the allowance was last brought up to date
+  // From the first refusal until a connection is admitted well below the limit, or the entry goes.
   bool refusing = false;
   std::size_t refused = 0;
 };
 
 struct AddressConnections::Table {
-  std::size_t limit;  // 0: none
-  AddressRanges unlimited;
+  AddressLimits limits;
   std::mutex mutex;
   std::unordered_map<AddressKey, Admission::AddressEntry, AddressKeyHash> entries;
+  std::size_t admits_since_sweep = 0;
+
+  // A new address may open ten seconds' worth at once: a client's reconnection, or a few clients
+  // behind one NAT address coming back together.
+  double burst() const { return 10.0 * limits.new_per_second; }
+
+  void refill(Admission::AddressEntry& entry, Clock::time_point now) const {
+    std::chrono::duration<double> elapsed = now - entry.counted;
+    entry.allowance = std::min(burst(), entry.allowance + elapsed.count() * limits.new_per_second);
+    entry.counted = now;
+  }
+
+  // An entry that holds no connection and whose allowance is full again says nothing that a new
+  // entry would not: it goes (logging the end of a refusal).
+  bool forget_if_idle(Admission::AddressEntry& entry, Clock::time_point now) {
+    if (entry.open > 0) return false;
+    refill(entry, now);
+    if (entry.allowance < burst()) return false;
+    if (entry.refusing) {
+      spdlog::info("accepting connections from {} again ({} refused)", describe(entry.key), entry.refused);
+    }
+    return true;
+  }
+
+  // Entries kept for their allowance after their last connection closed, once in a while.
+  void sweep(Clock::time_point now) {
+    admits_since_sweep = 0;
+    for (auto entry = entries.begin(); entry != entries.end();) {
+      entry = forget_if_idle(entry->second, now) ? entries.erase(entry) : std::next(entry);
+    }
+  }
 };
 
 struct Admission::ListenerCount {
@@ -69,8 +109,8 @@ struct Admission::ListenerCount {
   std::size_t refused = 0;  // under refusal_mutex
 };
 
-AddressConnections::AddressConnections(std::size_t limit, AddressRanges unlimited)
-    : table_(std::make_shared<Table>(limit, std::move(unlimited))) {}
+AddressConnections::AddressConnections(AddressLimits limits)
+    : table_(std::make_shared<Table>(std::move(limits))) {}
 
 Admission::Admission(Admission&& other) noexcept
     : listener_(std::move(other.listener_)),
@@ -95,12 +135,10 @@ void Admission::release() {
     std::lock_guard lock(table.mutex);
     auto& entry = *address_;
     --entry.open;
-    if (entry.refusing && well_below(entry.open, table.limit)) {
-      spdlog::info("accepting connections from {} again ({} refused)", describe(entry.key), entry.refused);
-      entry.refusing = false;
-      entry.refused = 0;
+    if (table.forget_if_idle(entry, Clock::now())) {
+      auto key = entry.key;  // not a reference into what erase() destroys
+      table.entries.erase(key);
     }
-    if (entry.open == 0) table.entries.erase(entry.key);
     address_ = nullptr;
   }
   if (listener_) {
@@ -142,22 +180,44 @@ Admission ConnectionLimits::admit(const ip::address& peer) {
   }
   admission.listener_ = listener_;
   auto& table = *listener.addresses;
-  if (table.limit == 0 || table.unlimited.contains(peer)) return admission;
+  const auto& limits = table.limits;
+  if ((limits.max_open == 0 && limits.new_per_second == 0) || limits.unlimited.contains(peer)) return admission;
   auto key = key_of(peer);
+  auto now = Clock::now();
   std::lock_guard lock(table.mutex);
-  auto& entry = table.entries.try_emplace(key, Admission::AddressEntry{.key = key}).first->second;
-  if (entry.open >= table.limit) {
-    if (!entry.refusing) {
+  if (++table.admits_since_sweep >= admits_between_sweeps) table.sweep(now);
+  auto& entry =
+      table.entries.try_emplace(key, Admission::AddressEntry{.key = key, .allowance = table.burst(), .counted = now})
+          .first->second;
+  table.refill(entry, now);
+  std::optional<ConnectionRefusal> refusal;
+  if (limits.max_open > 0 && entry.open >= limits.max_open) {
+    refusal = ConnectionRefusal::address_full;
+  } else if (limits.new_per_second > 0 && entry.allowance < 1) {
+    refusal = ConnectionRefusal::address_too_fast;
+  }
+  if (refusal) {
+    if (!entry.refusing && refusal == ConnectionRefusal::address_full) {
       spdlog::warn("{} has {} connections open (limits.max_connections_per_address); more from it are refused "
                    "until some close",
                    describe(key), entry.open);
-      entry.refusing = true;
+    } else if (!entry.refusing) {
+      spdlog::warn("{} opens new connections faster than {} a second (limits.max_connection_rate_per_address); "
+                   "more from it are refused until it slows down",
+                   describe(key), limits.new_per_second);
     }
+    entry.refusing = true;
     ++entry.refused;
     admission.release();
-    admission.refusal_ = ConnectionRefusal::address_full;
+    admission.refusal_ = refusal;
     return admission;
   }
+  if (entry.refusing && (limits.max_open == 0 || well_below(entry.open, limits.max_open))) {
+    spdlog::info("accepting connections from {} again ({} refused)", describe(key), entry.refused);
+    entry.refusing = false;
+    entry.refused = 0;
+  }
+  if (limits.new_per_second > 0) entry.allowance -= 1;
   ++entry.open;
   admission.address_ = &entry;
   return admission;

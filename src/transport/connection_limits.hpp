@@ -1,7 +1,8 @@
 // How many connections may be open at once: on one listener (limits.max_c2s_connections,
 // limits.max_http_connections) and from one address on all listeners together
-// (limits.max_connections_per_address), so that neither a flood nor one host takes every
-// descriptor and all the memory.
+// (limits.max_connections_per_address), and how fast one address may open them
+// (limits.max_connection_rate_per_address), so that neither a flood nor one host takes every
+// descriptor, all the memory or the CPU of TLS handshakes.
 #pragma once
 #include <boost/asio/ip/address.hpp>
 #include <atomic>
@@ -15,12 +16,17 @@
 
 namespace tern::transport {
 
-// Connections open per address, shared by every listener. An IPv6 peer counts with its /64
-// network: one host has a whole /64 to pick addresses from. Addresses in `unlimited` (reverse
-// proxies, which carry many clients' connections) are not counted.
+struct AddressLimits {
+  std::size_t max_open = 0;     // connections open at once; 0: none
+  unsigned new_per_second = 0;  // new connections, after ten seconds' worth at once; 0: none
+  AddressRanges unlimited;      // not limited (proxies, which carry many clients; this machine)
+};
+
+// Connections per address, shared by every listener: how many are open, and how fast new ones
+// come. An IPv6 peer counts with its /64 network: one host has a whole /64 to pick addresses from.
 class AddressConnections {
 public:
-  AddressConnections(std::size_t limit, AddressRanges unlimited);
+  explicit AddressConnections(AddressLimits limits);
   struct Table;
 
 private:

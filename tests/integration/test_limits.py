@@ -1,8 +1,9 @@
 """Connection and rate limits (limits.max_c2s_connections, limits.max_connections_per_address,
-limits.max_stanzas_per_second) with the real binary: the stream errors RFC 6120 §4.9.3 names for
+limits.max_connection_rate_per_address, limits.max_stanzas_per_second) with the real binary: the stream errors RFC 6120 §4.9.3 names for
 them, the HTTP status for a refused address, one log line when a refusal starts and one when it
 ends, and a client over the stanza rate slowed down rather than cut off."""
 
+import re
 import socket
 import time
 
@@ -42,7 +43,9 @@ def http_status(port, source):
 
 
 def test_connections_from_one_address_beyond_its_limit_get_policy_violation(tern_factory):
-    server = tern_factory(settings={"limits": {"max_connections_per_address": 3}})
+    # This machine is unlimited by default (limits.unlimited_addresses); 127.0.0.1 stays so as a
+    # trusted proxy.
+    server = tern_factory(settings={"limits": {"max_connections_per_address": 3, "unlimited_addresses": []}})
     held = [served(server, source="127.0.0.2") for _ in range(3)]
     error = refused_with(server.client(source="127.0.0.2"), "policy-violation")
     assert error.find(q(NS_STREAMS, "text")).text == "too many connections from your address"
@@ -60,6 +63,24 @@ def test_connections_from_one_address_beyond_its_limit_get_policy_violation(tern
     held.pop().close()
     served(server, source="127.0.0.2")
     assert "accepting connections from 127.0.0.2 again (2 refused)" in server.stderr()
+
+
+def test_an_address_opening_connections_too_fast_gets_policy_violation(tern_factory):
+    server = tern_factory(settings={"limits": {"max_connection_rate_per_address": 1, "unlimited_addresses": []}})
+    # Ten seconds' worth at once, each connection closed before the next: the rate counts
+    # connections opened, not open.
+    for _ in range(10):
+        served(server, attempts=1, source="127.0.0.2").close()
+    error = refused_with(server.client(source="127.0.0.2"), "policy-violation")
+    assert error.find(q(NS_STREAMS, "text")).text == "too many new connections from your address; try again later"
+    assert http_status(server.http_port, "127.0.0.2") == "HTTP/1.1 429 Too Many Requests"
+    served(server, attempts=1, source="127.0.0.3")
+    log = server.stderr()
+    assert log.count("127.0.0.2 opens new connections faster than 1 a second "
+                     "(limits.max_connection_rate_per_address); more from it are refused until it slows down") == 1, log
+    # A second later it may open one more.
+    served(server, source="127.0.0.2")
+    assert re.search(r"accepting connections from 127\.0\.0\.2 again \(\d+ refused\)", server.stderr())
 
 
 def test_connections_beyond_a_c2s_listeners_limit_get_resource_constraint(tern_factory):

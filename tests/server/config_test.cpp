@@ -88,6 +88,8 @@ TEST_F(ConfigTest, ConnectionAndRateLimits) {
   EXPECT_EQ(defaults.max_c2s_connections, 50000u);
   EXPECT_EQ(defaults.max_connections_per_address, 1000u);
   EXPECT_EQ(defaults.max_stanzas_per_second, 5000u);
+  EXPECT_EQ(defaults.max_connection_rate_per_address, 20u);
+  EXPECT_EQ(defaults.unlimited_addresses, (std::vector<std::string>{"127.0.0.0/8", "::1"}));
   auto config = load("[limits]\nmax_c2s_connections = 10\nmax_connections_per_address = 0\n"
                      "max_stanzas_per_second = 0\n");
   EXPECT_EQ(config.max_c2s_connections, 10u);
@@ -95,6 +97,10 @@ TEST_F(ConfigTest, ConnectionAndRateLimits) {
   EXPECT_EQ(config.max_stanzas_per_second, 0u);
   EXPECT_EQ(error_of("[limits]\nmax_c2s_connections = 0\n"),
             "limits.max_c2s_connections: must be between 1 and 10000000");
+  EXPECT_EQ(load("[limits]\nunlimited_addresses = [\"10.0.0.0/8\"]\n").unlimited_addresses,
+            std::vector<std::string>{"10.0.0.0/8"});
+  EXPECT_EQ(error_of("[limits]\nunlimited_addresses = [\"10.0.0.0/40\"]\n"),
+            "limits.unlimited_addresses: \"10.0.0.0/40\" is not an address or CIDR range");
   EXPECT_EQ(error_of("[limits]\nmax_stanzas_per_second = -1\n"),
             "limits.max_stanzas_per_second: must be between 0 and 1000000");
 }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
 #include <vector>
 
 namespace tern::transport {
@@ -11,7 +13,7 @@ namespace {
 boost::asio::ip::address at(const char* text) { return *parse_address(text); }
 
 AddressConnections per_address(std::size_t limit, std::vector<std::string> unlimited = {}) {
-  return AddressConnections(limit, *AddressRanges::parse(unlimited));
+  return AddressConnections({.max_open = limit, .new_per_second = 0, .unlimited = *AddressRanges::parse(unlimited)});
 }
 
 TEST(ConnectionLimits, AListenerRefusesBeyondItsLimitUntilOneCloses) {
@@ -65,6 +67,21 @@ TEST(ConnectionLimits, ProxiesAreNotCountedPerAddress) {
   auto direct = limits.admit(at("127.0.0.2"));
   EXPECT_FALSE(direct.refusal());
   EXPECT_EQ(limits.admit(at("127.0.0.2")).refusal(), ConnectionRefusal::address_full);
+}
+
+TEST(ConnectionLimits, AnAddressOpensTenSecondsWorthAtOnceThenAtItsRate) {
+  AddressConnections addresses({.max_open = 0, .new_per_second = 10, .unlimited = *AddressRanges::parse({})});
+  ConnectionLimits limits("listener", "limits.test", 1000, addresses);
+  for (int i = 0; i < 100; ++i) {
+    // Closed at once: the rate counts connections opened, not open.
+    ASSERT_FALSE(limits.admit(at("203.0.113.5")).refusal()) << i;
+  }
+  EXPECT_EQ(limits.admit(at("203.0.113.5")).refusal(), ConnectionRefusal::address_too_fast);
+  EXPECT_FALSE(limits.admit(at("203.0.113.6")).refusal());  // another address has its own
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  EXPECT_FALSE(limits.admit(at("203.0.113.5")).refusal());  // 1.5 new ones a tenth of a second later
+  EXPECT_EQ(limits.admit(at("203.0.113.5")).refusal(), ConnectionRefusal::address_too_fast);
+  EXPECT_EQ(limits.open(), 0u);
 }
 
 TEST(ConnectionLimits, APlaceOutlivesItsListener) {

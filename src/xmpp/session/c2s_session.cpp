@@ -73,6 +73,9 @@ StreamError refusal_error(transport::ConnectionRefusal refusal) {
   if (refusal == transport::ConnectionRefusal::address_full) {
     return StreamError("policy-violation", "too many connections from your address");
   }
+  if (refusal == transport::ConnectionRefusal::address_too_fast) {
+    return StreamError("policy-violation", "too many new connections from your address; try again later");
+  }
   return StreamError("resource-constraint", "the server has as many connections as it takes; try again later");
 }
 
