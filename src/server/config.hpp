@@ -70,7 +70,8 @@ struct Config {
   std::size_t max_c2s_connections = 50000;   // per c2s listener (STARTTLS, direct TLS)
   std::size_t max_connections_per_address = 1000;  // on all listeners; 0: none
   unsigned max_connection_rate_per_address = 20;   // new ones a second, ten seconds' worth at once; 0: none
-  // Not limited per address (nor are the trusted proxies): this machine by default.
+  // Not limited per address (nor are the trusted proxies, nor this machine at its own addresses):
+  // loopback by default.
   std::vector<std::string> unlimited_addresses{"127.0.0.0/8", "::1"};
   unsigned max_stanzas_per_second = 5000;  // from one client, one second's worth at once; 0: no limit
   // [contact]: XEP-0157 addresses (URIs) by role, as "abuse", "admin", ... (sorted by role)

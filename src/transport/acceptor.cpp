@@ -48,7 +48,8 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
   std::optional<std::chrono::steady_clock::time_point> refusing_since;
   while (acceptor.is_open()) {
     auto home = home_executor(io);
-    auto [ec, socket] = co_await acceptor.async_accept(home, asio::as_tuple(asio::use_awaitable));
+    asio::ip::tcp::endpoint peer;
+    auto [ec, socket] = co_await acceptor.async_accept(home, peer, asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted) break;
     if (ec && out_of_resources(ec)) {
       if (!refusing_since) {
@@ -79,7 +80,7 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
     try {
       // serve() may set the connection up before its coroutine starts: what it throws ends
       // this connection, not the loop.
-      asio::co_spawn(home, serve(std::move(socket)),
+      asio::co_spawn(home, serve(std::move(socket), peer),
                      [](std::exception_ptr error) { log_failure(error, "connection ended"); });
     } catch (const std::exception& error) {
       spdlog::warn("cannot serve a connection: {}", error.what());

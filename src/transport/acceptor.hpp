@@ -13,7 +13,8 @@ namespace asio = boost::asio;
 // Bound and listening (throws std::system_error naming the endpoint when it cannot be).
 asio::ip::tcp::acceptor bound_acceptor(asio::io_context& io, const asio::ip::tcp::endpoint& endpoint);
 
-using ConnectionHandler = std::function<asio::awaitable<void>(asio::ip::tcp::socket)>;
+// The accepted connection and the peer's endpoint, as accept() gave them.
+using ConnectionHandler = std::function<asio::awaitable<void>(asio::ip::tcp::socket, const asio::ip::tcp::endpoint&)>;
 
 // Accepts until the acceptor is closed; `serve` runs on the connection's executor, and what it
 // throws is logged without affecting other connections.

@@ -163,7 +163,7 @@ ConnectionLimits::ConnectionLimits(std::string name, std::string limit_key, std:
 
 std::size_t ConnectionLimits::open() const { return listener_->open; }
 
-Admission ConnectionLimits::admit(const ip::address& peer) {
+Admission ConnectionLimits::admit(const ip::address& peer, const ip::address& local) {
   Admission admission;
   auto& listener = *listener_;
   if (listener.open.fetch_add(1) >= listener.limit) {
@@ -181,7 +181,9 @@ Admission ConnectionLimits::admit(const ip::address& peer) {
   admission.listener_ = listener_;
   auto& table = *listener.addresses;
   const auto& limits = table.limits;
-  if ((limits.max_open == 0 && limits.new_per_second == 0) || limits.unlimited.contains(peer)) return admission;
+  if ((limits.max_open == 0 && limits.new_per_second == 0) || peer == local || limits.unlimited.contains(peer)) {
+    return admission;
+  }
   auto key = key_of(peer);
   auto now = Clock::now();
   std::lock_guard lock(table.mutex);

@@ -19,7 +19,7 @@ namespace tern::transport {
 struct AddressLimits {
   std::size_t max_open = 0;     // connections open at once; 0: none
   unsigned new_per_second = 0;  // new connections, after ten seconds' worth at once; 0: none
-  AddressRanges unlimited;      // not limited (proxies, which carry many clients; this machine)
+  AddressRanges unlimited;      // not limited (proxies, which carry many clients; loopback)
 };
 
 // Connections per address, shared by every listener: how many are open, and how fast new ones
@@ -62,8 +62,10 @@ class ConnectionLimits {
 public:
   ConnectionLimits(std::string name, std::string limit_key, std::size_t limit,
                    const AddressConnections& per_address);
-  // Counts the connection, or says why it cannot be (it is then not counted).
-  Admission admit(const boost::asio::ip::address& peer);
+  // Counts the connection from `peer` that reached this machine's address `local`, or says why it
+  // cannot be (it is then not counted). A peer at `local` is this machine, limited by no address
+  // limit, whichever of its addresses it connected to.
+  Admission admit(const boost::asio::ip::address& peer, const boost::asio::ip::address& local);
   std::size_t open() const;
 
 private:

@@ -206,7 +206,9 @@ HttpListener::HttpListener(asio::io_context& io, const asio::ip::tcp::endpoint& 
 asio::ip::tcp::endpoint HttpListener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
 void HttpListener::start() {
-  accept_connections(io_, acceptor_, [this](asio::ip::tcp::socket socket) { return serve(std::move(socket)); });
+  accept_connections(io_, acceptor_, [this](asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer) {
+    return serve(std::move(socket), peer.address());
+  });
 }
 
 void HttpListener::stop() {
@@ -317,11 +319,11 @@ struct HttpListener::Connection {
   }
 };
 
-asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket) {
+asio::awaitable<void> HttpListener::serve(asio::ip::tcp::socket socket, asio::ip::address peer) {
   boost::system::error_code ec;
-  auto peer = socket.remote_endpoint(ec).address();
-  if (ec) co_return;
-  auto admission = limits_.admit(peer);
+  auto local = socket.local_endpoint(ec).address();
+  if (ec) co_return;  // reset before it was accepted
+  auto admission = limits_.admit(peer, local);
   if (auto refusal = admission.refusal()) {
     // Over a limit: say so plainly and close, rather than let connections pile up.
     static constexpr std::string_view busy =

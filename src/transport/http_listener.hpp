@@ -58,7 +58,7 @@ public:
   struct Connection;
 
 private:
-  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket, asio::ip::address peer);
 
   asio::io_context& io_;
   asio::ip::tcp::acceptor acceptor_;

@@ -33,7 +33,9 @@ TcpListener::TcpListener(asio::io_context& io, const asio::ip::tcp::endpoint& en
 asio::ip::tcp::endpoint TcpListener::local_endpoint() const { return acceptor_.local_endpoint(); }
 
 void TcpListener::start() {
-  accept_connections(io_, acceptor_, [this](asio::ip::tcp::socket socket) { return serve(std::move(socket)); });
+  accept_connections(io_, acceptor_, [this](asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer) {
+    return serve(std::move(socket), peer);
+  });
 }
 
 void TcpListener::stop() {
@@ -41,16 +43,16 @@ void TcpListener::stop() {
 }
 
 // Not a coroutine itself: one frame less for each connection to keep while it idles.
-asio::awaitable<void> TcpListener::serve(asio::ip::tcp::socket socket) {
+asio::awaitable<void> TcpListener::serve(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer) {
   boost::system::error_code ec;
-  auto peer = socket.remote_endpoint(ec);
+  auto local = socket.local_endpoint(ec);
   if (ec) return nothing();  // reset before it was accepted
-  auto admission = limits_.admit(peer.address());
+  auto admission = limits_.admit(peer.address(), local.address());
   // Over a limit, a direct TLS connection closes before its handshake, which would cost more
   // than the connection is allowed; over STARTTLS the session answers with a stream error.
   if (admission.refusal() && security_ == Security::direct_tls) return nothing();
   socket.set_option(asio::ip::tcp::no_delay(true), ec);  // a reset here fails the session's first read
-  auto stream = std::make_shared<TcpStream>(std::move(socket), tls_, options_, std::move(admission));
+  auto stream = std::make_shared<TcpStream>(std::move(socket), peer.address(), tls_, options_, std::move(admission));
   if (security_ == Security::direct_tls) return serve_direct_tls(std::move(stream));
   return run_session_(std::move(stream));
 }

@@ -30,7 +30,7 @@ public:
   asio::ip::tcp::endpoint local_endpoint() const;
 
 private:
-  asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+  asio::awaitable<void> serve(asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer);
   asio::awaitable<void> serve_direct_tls(std::shared_ptr<TcpStream> stream);
 
   asio::io_context& io_;

@@ -47,7 +47,7 @@ Inbound to_inbound(xml::ParseEvent&& event) {
 
 }  // namespace
 
-TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
+TcpStream::TcpStream(asio::ip::tcp::socket socket, const asio::ip::address& peer, asio::ssl::context& tls,
                      TcpStreamOptions options, Admission admission)
     : socket_(std::move(socket)),
       tls_(tls.native_handle()),
@@ -55,9 +55,7 @@ TcpStream::TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls,
       admission_(std::move(admission)),
       parser_(options.parser),
       watchdog_(socket_.socket().get_executor()) {
-  boost::system::error_code ec;
-  auto peer = socket_.socket().remote_endpoint(ec);
-  if (!ec) traits_.peer_address = peer.address().to_string();
+  traits_.peer_address = peer.to_string();
   traits_.can_starttls = true;
   traits_.refusal = admission_.refusal();
 }

@@ -34,8 +34,8 @@ public:
   // The socket's executor must be the connection's home_executor(): a strand, or the
   // io_context's when one thread runs it.
   // `admission`: the connection's place in its listener's counts, kept while the stream lives.
-  TcpStream(asio::ip::tcp::socket socket, asio::ssl::context& tls, TcpStreamOptions options,
-            Admission admission = {});
+  TcpStream(asio::ip::tcp::socket socket, const asio::ip::address& peer, asio::ssl::context& tls,
+            TcpStreamOptions options, Admission admission = {});
 
   // XEP-0368: the TLS handshake comes before any XML (throws StreamFailure).
   asio::awaitable<void> accept_direct_tls();

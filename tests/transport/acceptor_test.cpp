@@ -73,7 +73,7 @@ TEST(Acceptor, OutOfDescriptorsPausesAcceptingUntilSomeClose) {
   auto acceptor = bound_acceptor(io, {loopback, 0});
   auto port = acceptor.local_endpoint().port();
   std::vector<asio::ip::tcp::socket> served;
-  accept_connections(io, acceptor, [&served](asio::ip::tcp::socket socket) -> asio::awaitable<void> {
+  accept_connections(io, acceptor, [&served](asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint&) -> asio::awaitable<void> {
     served.push_back(std::move(socket));
     co_return;
   });

@@ -33,7 +33,8 @@ protected:
     acceptor.accept(accepted);
     TcpStreamOptions options;
     options.quiet_after = quiet_after;
-    stream = std::make_shared<TcpStream>(std::move(accepted), tls, options);
+    auto peer = accepted.remote_endpoint().address();
+    stream = std::make_shared<TcpStream>(std::move(accepted), peer, tls, options);
     send(header);
     EXPECT_TRUE(std::holds_alternative<StreamOpened>(run(stream->receive(minute))));
   }
