@@ -1,5 +1,6 @@
-// Accepting connections when the process runs out of descriptors: the accept loop pauses
-// between attempts instead of spinning, and takes the waiting connections once some close.
+// Accepting connections: each handed over with its peer's endpoint, and when the process runs out
+// of descriptors the accept loop pauses between attempts instead of spinning, and takes the
+// waiting connections once some close.
 #include "transport/acceptor.hpp"
 
 #include <fcntl.h>
@@ -59,6 +60,27 @@ rlim_t lowest_free_descriptor() {
   int fd = ::open("/dev/null", O_RDONLY);
   ::close(fd);
   return static_cast<rlim_t>(fd);
+}
+
+TEST(Acceptor, EachConnectionComesWithItsPeersEndpoint) {
+  asio::io_context io(1);
+  auto loopback = asio::ip::make_address("127.0.0.1");
+  auto acceptor = bound_acceptor(io, {loopback, 0});
+  std::vector<asio::ip::tcp::endpoint> peers;
+  accept_connections(io, acceptor, [&peers](asio::ip::tcp::socket socket, const asio::ip::tcp::endpoint& peer)
+                                       -> asio::awaitable<void> {
+    EXPECT_EQ(peer, socket.remote_endpoint());
+    peers.push_back(peer);
+    co_return;
+  });
+  asio::io_context client_io;
+  asio::ip::tcp::socket first(client_io), second(client_io);
+  first.connect(acceptor.local_endpoint());
+  second.connect(acceptor.local_endpoint());
+  io.run_for(200ms);
+  ASSERT_EQ(peers.size(), 2u);
+  EXPECT_EQ(peers[0], first.local_endpoint());
+  EXPECT_EQ(peers[1], second.local_endpoint());
 }
 
 TEST(Acceptor, OutOfDescriptorsPausesAcceptingUntilSomeClose) {
