@@ -60,9 +60,12 @@ def test_connections_from_one_address_beyond_its_limit_get_policy_violation(tern
     assert log.count("127.0.0.2 has 3 connections open (limits.max_connections_per_address); "
                      "more from it are refused until some close") == 1, log
 
+    # The closed connection's place is given back once the server has seen the close: served()
+    # may be refused again until then, and those refusals count too.
     held.pop().close()
     served(server, source="127.0.0.2")
-    assert "accepting connections from 127.0.0.2 again (2 refused)" in server.stderr()
+    again = re.findall(r"accepting connections from 127\.0\.0\.2 again \((\d+) refused\)", server.stderr())
+    assert len(again) == 1 and int(again[0]) >= 2, server.stderr()
 
 
 def test_an_address_opening_connections_too_fast_gets_policy_violation(tern_factory):
@@ -104,7 +107,9 @@ def test_connections_beyond_a_c2s_listeners_limit_get_resource_constraint(tern_f
 
     held.pop().close()
     served(server)
-    assert f"{starttls}: accepting new connections again (1 refused)" in server.stderr()[logged_before:]
+    again = re.findall(re.escape(f"{starttls}: accepting new connections again (") + r"(\d+) refused\)",
+                       server.stderr()[logged_before:])
+    assert len(again) == 1 and int(again[0]) >= 1, server.stderr()
     for client in direct:
         client.close()
 
