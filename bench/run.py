@@ -266,6 +266,7 @@ def main():
     workdir = args.workdir or pathlib.Path(tempfile.mkdtemp(prefix="tern-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     raw_path = args.output.with_suffix(".jsonl") if args.output else workdir / "results.jsonl"
+    raw_path.parent.mkdir(parents=True, exist_ok=True)
     servers = []
     try:
         certificate, key = make_certificate(workdir / "tls", ["localhost", "conference.localhost"])
