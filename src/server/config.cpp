@@ -26,7 +26,7 @@ const std::map<std::string, std::set<std::string>> known_keys{
     {"storage.mysql", {"host", "port", "socket", "user", "password", "database", "pool_size"}},
     {"limits",
      {"max_stanza_bytes", "max_stanza_depth", "max_attributes", "max_send_backlog_bytes", "idle_timeout_seconds",
-      "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
+      "ping_reply_timeout_seconds", "negotiation_timeout_seconds", "max_auth_attempts", "auth_failure_delay_ms", "max_roster_items",
       "max_offline_messages", "max_http_connections", "max_c2s_connections", "max_connections_per_address",
       "max_connection_rate_per_address", "unlimited_addresses",
       "max_stanzas_per_second", "max_privacy_lists", "max_privacy_items", "max_vcard_bytes"}},
@@ -251,6 +251,8 @@ Config load_config(const std::optional<std::filesystem::path>& path) {
   config.max_send_backlog_bytes = static_cast<std::size_t>(get_integer(
       root, "limits.max_send_backlog_bytes", 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024));
   config.idle_timeout = std::chrono::seconds(get_integer(root, "limits.idle_timeout_seconds", 600, 1, 86400 * 7));
+  config.ping_reply_timeout =
+      std::chrono::seconds(get_integer(root, "limits.ping_reply_timeout_seconds", 60, 1, 3600));
   config.negotiation_timeout = std::chrono::seconds(
       get_integer(root, "limits.negotiation_timeout_seconds", 60, 1, 3600));
   config.max_auth_attempts = static_cast<int>(get_integer(root, "limits.max_auth_attempts", 5, 1, 5));

@@ -57,7 +57,8 @@ struct Config {
   std::size_t max_stanza_depth = 32;
   std::size_t max_attributes = 64;
   std::size_t max_send_backlog_bytes = 1024 * 1024;
-  std::chrono::seconds idle_timeout{600};
+  std::chrono::seconds idle_timeout{600};        // a bound client's silence: then a ping (XEP-0199)
+  std::chrono::seconds ping_reply_timeout{60};   // then: <connection-timeout/>
   std::chrono::seconds negotiation_timeout{60};
   int max_auth_attempts = 5;
   std::chrono::milliseconds auth_failure_delay{1000};

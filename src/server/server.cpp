@@ -129,6 +129,7 @@ int Server::run() {
       .require_tls = config_.require_c2s_encryption,
       .negotiation_timeout = config_.negotiation_timeout,
       .idle_timeout = config_.idle_timeout,
+      .ping_reply_timeout = config_.ping_reply_timeout,
       .max_auth_attempts = config_.max_auth_attempts,
       .auth_failure_delay = config_.auth_failure_delay,
       .fake_salt_secret = load_server_secret(config_),

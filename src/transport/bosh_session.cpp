@@ -228,7 +228,7 @@ asio::awaitable<Inbound> BoshSession::receive(std::chrono::milliseconds idle_tim
     }
     if (failure_) throw *failure_;
     auto now = std::chrono::steady_clock::now();
-    auto deadline = last_request_ + idle_timeout;
+    auto deadline = std::max(last_request_, timeout_forgiven_) + idle_timeout;
     // §7.1 'inactivity': with no request held the client must come back within it.
     if (held_.empty()) {
       deadline = std::min(deadline, std::max(last_request_, paused_until_) + options_.inactivity);
@@ -241,6 +241,8 @@ asio::awaitable<Inbound> BoshSession::receive(std::chrono::milliseconds idle_tim
     co_await wakeup_.async_wait(nothrow);
   }
 }
+
+void BoshSession::forgive_timeout() { timeout_forgiven_ = std::chrono::steady_clock::now(); }
 
 void BoshSession::interrupt() {
   interrupted_ = true;

@@ -56,6 +56,7 @@ public:
   bool ended() const { return ended_; }
 
   asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) override;
+  void forgive_timeout() override;
   void interrupt() override;
   void send_header(const xml::Attributes& attributes) override;
   void send(const xml::Element& element) override;
@@ -97,6 +98,7 @@ private:
   asio::steady_timer wakeup_;
   std::chrono::steady_clock::time_point last_request_;
   std::chrono::steady_clock::time_point paused_until_{};
+  std::chrono::steady_clock::time_point timeout_forgiven_{};  // the idle timeout counts from here too
 
   std::uint64_t next_rid_;                 // the rid whose payload is taken next
   asio::steady_timer turn_;  // requests ahead of their turn, or of the session's reading, wait on it

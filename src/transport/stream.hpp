@@ -70,6 +70,9 @@ public:
   // returns true, so that an idle connection keeps no coroutine waiting. It may wait itself first
   // while the peer was active a moment ago. False: call receive().
   virtual asio::awaitable<bool> park(std::chrono::milliseconds, std::function<void()>) { co_return false; }
+  // After receive() threw Failure::timeout: the next receive() or park() waits a new idle period
+  // instead of failing at once (the session has asked the quiet peer whether it is still there).
+  virtual void forgive_timeout() {}
   // Makes a pending (or the next) receive() throw StreamFailure(interrupted). Strand only.
   virtual void interrupt() = 0;
   // Queue output, never wait; the transport frames it. Past the backlog limit the stream fails

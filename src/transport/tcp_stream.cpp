@@ -179,7 +179,7 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
       auto [ec] = co_await socket_.wait(read.wait_for, read_cancel_.slot());
       reading_ = waiting_to_park_ = false;
       if (failure_ || interrupted_) continue;
-      if (timed_out_) failure_.emplace(Failure::timeout, "idle timeout");
+      if (timed_out_) failure_ = idle_timeout_failure();
       else if (quiet_) continue;
       else if (ec) failure_.emplace(Failure::io_error, ec.message());
       else readable_ = read.wait_for == asio::socket_base::wait_read;
@@ -196,7 +196,7 @@ asio::awaitable<bool> TcpStream::park(std::chrono::milliseconds idle_timeout, st
             // or an interrupt already set say so themselves).
             if (!self->failure_ && !self->interrupted_) {
               if (self->timed_out_) {
-                self->failure_.emplace(Failure::timeout, "idle timeout");
+                self->failure_ = self->idle_timeout_failure();
               } else if (ec) {
                 self->failure_.emplace(Failure::io_error, ec.message());
               } else {
@@ -230,7 +230,7 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
       auto [ec] = co_await socket_.wait(read.wait_for, cancellation);
       reading_ = false;
       if (failure_) throw *failure_;  // set by send() while we waited
-      if (timed_out_) throw StreamFailure(Failure::timeout, "idle timeout");
+      if (timed_out_) throw idle_timeout_failure();
       if (interrupted_) continue;
       if (ec) throw StreamFailure(Failure::io_error, ec.message());
       readable_ = read.wait_for == asio::socket_base::wait_read;
@@ -240,6 +240,16 @@ asio::awaitable<Inbound> TcpStream::receive(std::chrono::milliseconds idle_timeo
     parse_read(read.bytes);
   }
   co_return to_inbound(std::move(events_[next_event_++]));
+}
+
+StreamFailure TcpStream::idle_timeout_failure() const {
+  return StreamFailure(Failure::timeout,
+                       "nothing received for " + std::to_string(idle_timeout_.count() / 1000) + " s");
+}
+
+void TcpStream::forgive_timeout() {
+  timed_out_ = false;
+  if (failure_ && failure_->failure() == Failure::timeout) failure_.reset();
 }
 
 void TcpStream::interrupt() {

@@ -42,6 +42,7 @@ public:
 
   asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) override;
   asio::awaitable<bool> park(std::chrono::milliseconds idle_timeout, std::function<void()> resume) override;
+  void forgive_timeout() override;
   void interrupt() override;
   void send_header(const xml::Attributes& attributes) override;
   void send(const xml::Element& element) override;
@@ -68,6 +69,7 @@ private:
   // The end of a turn of the strand in which the writer was started (see start_writer()).
   void write_queued();
   void arm_watchdog();
+  StreamFailure idle_timeout_failure() const;
   void hibernate();
   void start_idle_period(std::chrono::milliseconds idle_timeout);
   TlsSocket::ReadResult read_now();

@@ -150,6 +150,11 @@ asio::awaitable<Inbound> WebSocketStream<NextLayer>::receive(std::chrono::millis
 }
 
 template <typename NextLayer>
+void WebSocketStream<NextLayer>::forgive_timeout() {
+  last_activity_ = std::chrono::steady_clock::now();  // the silence is counted again from here
+}
+
+template <typename NextLayer>
 void WebSocketStream<NextLayer>::interrupt() {
   interrupted_ = true;
   wakeup_.cancel();

@@ -41,6 +41,7 @@ public:
   void start();
 
   asio::awaitable<Inbound> receive(std::chrono::milliseconds idle_timeout) override;
+  void forgive_timeout() override;
   void interrupt() override;
   void send_header(const xml::Attributes& attributes) override;
   void send(const xml::Element& element) override;

@@ -13,4 +13,5 @@ inline constexpr std::string_view bind = "urn:ietf:params:xml:ns:xmpp-bind";
 inline constexpr std::string_view session = "urn:ietf:params:xml:ns:xmpp-session";
 inline constexpr std::string_view iq_auth = "jabber:iq:auth";                         // XEP-0078
 inline constexpr std::string_view iq_auth_feature = "http://jabber.org/features/iq-auth";
+inline constexpr std::string_view ping = "urn:xmpp:ping";  // XEP-0199
 }  // namespace tern::xmpp::ns

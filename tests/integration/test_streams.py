@@ -1,11 +1,12 @@
 """RFC 6120 §4 and §11: stream headers, stream errors, XML restrictions, closing and timeouts."""
 
+import asyncio
 import time
 
 import pytest
 
-from conftest import (DOMAIN, NS_CLIENT, NS_PING, NS_STREAM, NS_STREAMS, NS_TLS, insecure_context,
-                      q)
+from conftest import (DOMAIN, NS_CLIENT, NS_PING, NS_STANZAS, NS_STREAM, NS_STREAMS, NS_TLS,
+                      XmppClient, insecure_context, q, run_async)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -20,9 +21,11 @@ def header(to=DOMAIN, stream_ns=NS_STREAM, content_ns=NS_CLIENT, prefix="stream"
 
 @pytest.fixture(scope="module")
 def limited(module_tern_factory):
-    """Small stanza limits and short timeouts (idle: 1 s after binding, negotiation: 2 s)."""
+    """Small stanza limits and short timeouts (idle: 1 s after binding, then 1 s after a ping;
+    negotiation: 2 s)."""
     return module_tern_factory({"limits": {"max_stanza_bytes": 10000, "max_stanza_depth": 4,
                                            "max_attributes": 8, "idle_timeout_seconds": 1,
+                                           "ping_reply_timeout_seconds": 1,
                                            "negotiation_timeout_seconds": 2}})
 
 
@@ -312,11 +315,40 @@ def test_stanza_under_the_limit_is_accepted(limited):
     client.sync()
 
 
-def test_idle_bound_session_gets_connection_timeout(limited):
+def expect_idle_ping(client):
+    """XEP-0199 §4.2: the server's ping to a client that went silent."""
+    ping = client.expect(q(NS_CLIENT, "iq"), timeout=5)
+    assert ping.get("type") == "get"
+    assert ping.get("from") == DOMAIN
+    assert ping.get("to") == client.jid
+    assert ping.get("id")
+    assert [child.tag for child in ping] == [q(NS_PING, "ping")]
+    return ping
+
+
+def test_a_silent_bound_client_is_pinged_then_gets_connection_timeout(limited):
     client = limited.login("alice")
     started = time.monotonic()
+    expect_idle_ping(client)
+    pinged = time.monotonic()
+    assert pinged - started >= 0.5
     client.expect_stream_error("connection-timeout", timeout=5)
-    assert time.monotonic() - started >= 0.5
+    assert time.monotonic() - pinged >= 0.5
+    assert "stream error <connection-timeout/>" in limited.stderr()
+    assert "silent for 1 s, and for 1 s after a ping" in limited.stderr()
+
+
+def test_a_client_that_answers_the_ping_keeps_its_session(limited):
+    client = limited.login("alice")
+    ping = expect_idle_ping(client)
+    client.send(f"<iq type='result' id='{ping.get('id')}' to='{DOMAIN}'/>")
+    # A client without XEP-0199 answers with an error: that shows it is there as well.
+    ping = expect_idle_ping(client)
+    client.send(f"<iq type='error' id='{ping.get('id')}' to='{DOMAIN}'><error type='cancel'>"
+                f"<service-unavailable xmlns='{NS_STANZAS}'/></error></iq>")
+    expect_idle_ping(client)
+    # Neither answer drew a reply, and the session is still served.
+    assert client.sync() == []
 
 
 def test_whitespace_keepalives_prevent_the_idle_timeout(limited):
@@ -326,7 +358,26 @@ def test_whitespace_keepalives_prevent_the_idle_timeout(limited):
         assert client.collect(0.4) == []
         client.send(" ")
     client.sync()
+    expect_idle_ping(client)
     client.expect_stream_error("connection-timeout", timeout=5)
+
+
+def test_a_real_client_idle_for_several_periods_keeps_its_session(limited):
+    # slixmpp answers the server's pings (XEP-0199) and sends its whitespace keepalives only
+    # every 300 s: its session outlives three idle periods of 1 s.
+    async def scenario():
+        client = XmppClient("alice@localhost/idle")
+        assert await client.start(limited.c2s_port) == "session_start"
+        await asyncio.sleep(4)
+        assert client.is_connected()
+        pings = [e for e in await client.received_within(0) if e.tag == q(NS_CLIENT, "iq")
+                 and e.get("type") == "get" and e.find(q(NS_PING, "ping")) is not None]
+        assert len(pings) >= 2
+        assert all(ping.get("from") == DOMAIN and ping.get("to") == "alice@localhost/idle" for ping in pings)
+        await client.plugin["xep_0199"].send_ping(DOMAIN, timeout=5)
+        await client.stop()
+
+    run_async(scenario())
 
 
 def test_slow_negotiation_gets_connection_timeout(slow_negotiation):

@@ -290,3 +290,37 @@ def test_idle_websocket_times_out_with_connection_timeout(tern_factory):
         await expect_stream_error(ws, "connection-timeout")
 
     run_async(scenario())
+
+
+async def bound_websocket(server, resource):
+    """A WebSocket stream authenticated as alice (PLAIN) with `resource` bound."""
+    ws = await connect(server)
+    await ws.send(OPEN)
+    await next_element(ws), await next_element(ws)
+    token = base64.b64encode(b"\0alice\0secret").decode()
+    await ws.send(f"<auth xmlns='{NS_SASL}' mechanism='PLAIN'>{token}</auth>")
+    assert (await next_element(ws)).tag == f"{{{NS_SASL}}}success"
+    await ws.send(OPEN)
+    await next_element(ws), await next_element(ws)
+    await ws.send("<iq xmlns='jabber:client' type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'>"
+                  f"<resource>{resource}</resource></bind></iq>")
+    assert (await next_element(ws)).get("type") == "result"
+    return ws
+
+
+def test_a_silent_websocket_client_is_pinged_and_kept_while_it_answers(tern_factory):
+    server = tern_factory(settings={"limits": {"idle_timeout_seconds": 1, "ping_reply_timeout_seconds": 1}})
+
+    async def scenario():
+        ws = await bound_websocket(server, "ws")
+        for _ in range(2):
+            ping = await next_element(ws)
+            assert ping.tag == "{jabber:client}iq" and ping.get("type") == "get"
+            assert ping.get("from") == "localhost" and ping.get("to") == "alice@localhost/ws"
+            assert [child.tag for child in ping] == ["{urn:xmpp:ping}ping"]
+            await ws.send(f"<iq xmlns='jabber:client' type='result' id='{ping.get('id')}' to='localhost'/>")
+        # Silent from now on: one more ping, then the stream ends.
+        assert (await next_element(ws)).find("{urn:xmpp:ping}ping") is not None
+        await expect_stream_error(ws, "connection-timeout")
+
+    run_async(scenario())

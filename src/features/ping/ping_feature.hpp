@@ -1,4 +1,5 @@
-// XEP-0199 XMPP Ping: the server answers pings to itself and to the accounts it hosts.
+// XEP-0199 XMPP Ping: the server answers pings to itself and to the accounts it hosts. (Its own
+// pings, to a client gone silent, belong to the session: C2SSession::ask_if_still_there.)
 #pragma once
 #include "xmpp/pipeline/feature.hpp"
 #include "xmpp/pipeline/registrar.hpp"

@@ -29,7 +29,7 @@ std::optional<StreamError> stream_error_for(const transport::StreamFailure& fail
     case Failure::restricted_xml: return StreamError("restricted-xml", failure.what());
     case Failure::unsupported_encoding: return StreamError("unsupported-encoding");
     case Failure::too_large: return StreamError("policy-violation", failure.what());
-    case Failure::timeout: return StreamError("connection-timeout");
+    case Failure::timeout: return StreamError("connection-timeout", failure.what());
     case Failure::io_error:
     case Failure::backlog_full:
     case Failure::interrupted: break;
@@ -163,10 +163,18 @@ asio::awaitable<void> C2SSession::serve([[maybe_unused]] std::shared_ptr<C2SSess
     std::function<void()> resume_on_input = [self] { self->resume(); };
     // Ends when the client closes the stream (next_element() throws) or on a stream error.
     while (true) {
-      auto parked = co_await stream_->park(options_.idle_timeout, resume_on_input);
+      auto parked = co_await stream_->park(silence_allowed(), resume_on_input);
       if (parked) co_return;
-      auto stanza = co_await next_element();
-      co_await handle_stanza(std::move(stanza));
+      std::optional<xml::Element> stanza;
+      try {
+        stanza = co_await next_element();
+      } catch (const transport::StreamFailure& failure) {
+        if (failure.failure() != transport::Failure::timeout) throw;
+        ask_if_still_there();
+      }
+      if (!stanza) continue;
+      pinged_ = false;
+      co_await handle_stanza(std::move(*stanza));
       auto pause = allowance_.take(options_.max_stanzas_per_second, StanzaAllowance::Clock::now());
       if (pause > StanzaAllowance::Clock::duration::zero()) co_await slow_down(pause);
     }
@@ -230,7 +238,34 @@ asio::awaitable<void> C2SSession::end() {
 
 asio::awaitable<transport::Inbound> C2SSession::next() {
   if (pending_error_) throw StreamErrorRaised{*pending_error_};
-  return stream_->receive(stage_ == Stage::bound ? options_.idle_timeout : options_.negotiation_timeout);
+  return stream_->receive(silence_allowed());
+}
+
+std::chrono::milliseconds C2SSession::silence_allowed() const {
+  if (stage_ != Stage::bound) return options_.negotiation_timeout;
+  return pinged_ ? options_.ping_reply_timeout : options_.idle_timeout;
+}
+
+// RFC 6120 §4.6.3: a silent client may only be idle, so it is asked (XEP-0199 §4.2) before its
+// stream ends. Anything it sends then shows it is there: the answer, an error from a client
+// without XEP-0199, any other stanza, whitespace.
+void C2SSession::ask_if_still_there() {
+  if (pinged_) {
+    throw transport::StreamFailure(
+        transport::Failure::timeout,
+        fmt::format("silent for {} s, and for {} s after a ping",
+                    std::chrono::duration_cast<std::chrono::seconds>(options_.idle_timeout).count(),
+                    std::chrono::duration_cast<std::chrono::seconds>(options_.ping_reply_timeout).count()));
+  }
+  pinged_ = true;
+  stream_->forgive_timeout();
+  xml::Element ping("iq", std::string(ns::client));
+  ping.set_attribute("from", domain_);
+  ping.set_attribute("to", jid_.full());
+  ping.set_attribute("type", "get");
+  ping.set_attribute("id", "idle-" + random_id(6));
+  ping.add_child("ping", std::string(ns::ping));
+  stream_->send(ping);
 }
 
 asio::awaitable<xml::Element> C2SSession::next_element() {

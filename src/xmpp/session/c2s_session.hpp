@@ -29,7 +29,8 @@ struct C2SOptions {
   std::vector<std::string> domains;  // prepared domainparts; the first is the default
   bool require_tls = true;           // STARTTLS before SASL (RFC 6120 §5.3.1 <required/>)
   std::chrono::milliseconds negotiation_timeout{60'000};  // until a resource is bound
-  std::chrono::milliseconds idle_timeout{600'000};        // then: <connection-timeout/>
+  std::chrono::milliseconds idle_timeout{600'000};        // silence once bound: then a ping
+  std::chrono::milliseconds ping_reply_timeout{60'000};    // then: <connection-timeout/>
   int max_auth_attempts = 5;                               // RFC 6120 §6.4.5: 2 to 5
   std::chrono::milliseconds auth_failure_delay{1'000};
   std::string fake_salt_secret;  // SCRAM salts for unknown users (no account enumeration)
@@ -98,6 +99,9 @@ private:
   asio::awaitable<void> slow_down(StanzaAllowance::Clock::duration pause);
   asio::awaitable<void> own_presence(xml::Element presence);
   asio::awaitable<void> end();
+  // How long the client may send nothing before receive() fails with a timeout.
+  std::chrono::milliseconds silence_allowed() const;
+  void ask_if_still_there();
   void log_info(std::string_view message) const;
 
   std::shared_ptr<transport::Stream> stream_;
@@ -110,6 +114,7 @@ private:
   bool available_ = false;
   bool sasl_attempted_ = false;
   bool slowed_down_ = false;  // logged once
+  bool pinged_ = false;       // after a silence, until the client sends a stanza
   std::uint8_t auth_failures_ = 0;  // the stream ends at max_auth_attempts (at most 5)
   std::string domain_;  // the served domain the client asked for
   std::string lang_;    // the stream's xml:lang
