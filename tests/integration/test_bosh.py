@@ -276,3 +276,33 @@ def test_a_client_over_the_stanza_rate_waits_for_its_answers(tern_factory):
     assert body.find("{jabber:client}iq").get("type") == "result"
     received = [bob.wait_for(lambda e: e.get("id", "").startswith("m")).get("id") for _ in range(30)]
     assert received == [f"m{n}" for n in range(30)]
+
+
+def expect_idle_ping(body):
+    """The server's XEP-0199 ping to the silent client, carried by the held request's response."""
+    pings = [iq for iq in body.findall("{jabber:client}iq") if iq.find("{urn:xmpp:ping}ping") is not None]
+    assert len(pings) == 1, ET.tostring(body)
+    assert pings[0].get("type") == "get" and pings[0].get("from") == "localhost"
+    assert pings[0].get("to") == "alice@localhost/raw"
+    return pings[0]
+
+
+def test_a_silent_bosh_client_is_pinged_on_its_held_request(tern_factory):
+    # A request held longer than the idle timeout (wait 5 s against 1 s) is a silent client.
+    server = tern_factory(settings={"limits": {"idle_timeout_seconds": 1, "ping_reply_timeout_seconds": 1}})
+    session = Bosh(server.http_port, wait=5)
+    session.login()
+    started = time.monotonic()
+    _, _, body = session.send()
+    ping = expect_idle_ping(body)
+    assert 0.5 <= time.monotonic() - started < 4
+    # The answer keeps the session: the request carrying it is held until the next ping.
+    _, _, body = session.send(f"<iq xmlns='jabber:client' type='result' id='{ping.get('id')}' to='localhost'/>")
+    expect_idle_ping(body)
+    # Unanswered, the ping ends the stream within the reply timeout, not the 5 s wait.
+    started = time.monotonic()
+    _, _, ended = session.send()
+    assert ended.get("type") == "terminate" and ended.get("condition") == "remote-stream-error", ET.tostring(ended)
+    assert time.monotonic() - started < 4
+    error = ended.find(f"{{{NS_STREAM}}}error")
+    assert error is not None and error.find("{urn:ietf:params:xml:ns:xmpp-streams}connection-timeout") is not None
