@@ -44,7 +44,7 @@ require_c2s_encryption = true
 
 [limits]
 max_stanza_bytes = {settings.max_stanza_bytes}
-# Neither Prosody nor ejabberd closes idle authenticated sessions.
+# Neither Prosody nor ejabberd pings idle authenticated sessions (Tern: after 600 s of silence).
 idle_timeout_seconds = 604800
 # No offline storage: the others run without mod_offline.
 max_offline_messages = 0

@@ -52,6 +52,18 @@ def test_idle_reports_memory_per_session(bench_server):
     assert "rss_per_session_kib" in report and "pss_per_session_kib" in report
 
 
+def test_idle_sessions_answer_a_server_that_pings_them(module_tern_factory, tmp_path):
+    # The server pings each session after 1 s of silence and closes it 1 s later unless it
+    # answers: held for 4 s, every session must still be there.
+    server = module_tern_factory(accounts=(), settings={"limits": {"idle_timeout_seconds": 1,
+                                                                   "ping_reply_timeout_seconds": 1}})
+    result = server.cli("user", "import", str(accounts_file(tmp_path / "accounts.jsonl")))
+    assert result.returncode == 0, result.stderr
+    report = tern_bench(server, "idle", "--sessions", ACCOUNTS, "--duration", 4)
+    assert report["sessions"] == ACCOUNTS
+    assert "connection-timeout" not in server.stderr()
+
+
 def test_login_over_starttls_and_direct_tls(bench_server):
     report = tern_bench(bench_server, "login", "--sessions", 30, "--accounts", 6, "--concurrency", 3)
     assert report["logins"] == 30
