@@ -27,7 +27,7 @@ step "unit and integration tests"
 ctest --test-dir build --output-on-failure --no-tests=error -j2
 
 step "integration tests again, every server on MariaDB"
-TERN_TEST_SERVER_BACKEND=mysql ctest --test-dir build --output-on-failure --no-tests=error -L integration
+TERN_TEST_SERVER_BACKEND=mysql ctest --test-dir build --output-on-failure --no-tests=error -j2 -L integration
 
 step "AddressSanitizer + UBSan build; unit and integration tests against it"
 cmake --preset asan
