@@ -68,7 +68,10 @@ def test_a_room_from_creation_to_destruction(server):
             assert set(presence["muc"]["status_codes"]) == {110}
             assert [occupant["muc"]["nick"] for occupant in occupants] == ["alice", "bob"]
             assert set(muc_bob.get_roster(ROOM)) == {"alice", "bob"}
-            assert muc_alice.get_jid_property(ROOM, "bob", "jid") == "bob@localhost/phone"
+            # Alice hears of bob on her own connection, which may be after bob's join completed.
+            joined = await alice.wait_for(from_room("bob"))
+            item = joined.find(q(NS_MUC_USER, "x")).find(q(NS_MUC_USER, "item"))
+            assert item.get("jid") == "bob@localhost/phone"  # whois: moderators, and alice is one
 
             bob.send_message(mto=ROOM, mbody="double, double", mtype="groupchat")
             for client in (alice, bob):
