@@ -1,17 +1,16 @@
 // Binding and accepting.
 #include "transport/acceptor.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <optional>
 #include <spdlog/spdlog.h>
 
 #include "transport/home_executor.hpp"
+#include "transport/nothrow.hpp"
 #include "transport/open_file_limit.hpp"
 
 namespace tern::transport {
@@ -49,7 +48,7 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
   while (acceptor.is_open()) {
     auto home = home_executor(io);
     asio::ip::tcp::endpoint peer;
-    auto [ec, socket] = co_await acceptor.async_accept(home, peer, asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor.async_accept(home, peer, nothrow);
     if (ec == asio::error::operation_aborted) break;
     if (ec && out_of_resources(ec)) {
       if (!refusing_since) {
@@ -64,7 +63,7 @@ asio::awaitable<void> accept_loop(asio::io_context& io, asio::ip::tcp::acceptor&
         spdlog::debug("accept on {} failed again: {}", describe(acceptor), ec.message());
       }
       asio::steady_timer pause(acceptor.get_executor(), pause_when_out_of_resources);
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await pause.async_wait(nothrow);
       continue;
     }
     if (ec) {

@@ -1,20 +1,18 @@
 // A BOSH session as a Stream (XEP-0124 §7-§14, XEP-0206).
 #include "transport/bosh_session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <charconv>
 
+#include "transport/framing_namespaces.hpp"
+#include "transport/nothrow.hpp"
 #include "xml/serializer.hpp"
 
 namespace tern::transport {
 namespace {
 
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
 constexpr std::string_view xbosh_xmlns = "urn:xmpp:xbosh";
 
 // An attribute in urn:xmpp:xbosh, whatever prefix the client bound to it (XEP-0206 §5).

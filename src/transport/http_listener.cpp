@@ -1,8 +1,6 @@
 // HTTP requests, WebSocket upgrades and the documents served beside them.
 #include "transport/http_listener.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -18,13 +16,13 @@
 #include "transport/acceptor.hpp"
 #include "transport/address_ranges.hpp"
 #include "transport/host_meta.hpp"
+#include "transport/nothrow.hpp"
 
 namespace tern::transport {
 namespace {
 
 namespace http = beast::http;
 namespace websocket = beast::websocket;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::string_view server_name = "Tern";
 
 using Request = http::request<http::string_body>;

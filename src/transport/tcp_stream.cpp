@@ -1,7 +1,6 @@
 // The Stream over a TCP connection: plain with STARTTLS, or direct TLS.
 #include "transport/tcp_stream.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,7 +12,9 @@
 #include <span>
 #include <utility>
 
+#include "transport/framing_namespaces.hpp"
 #include "transport/home_executor.hpp"
+#include "transport/nothrow.hpp"
 #include "transport/parse_failure.hpp"
 #include "transport/thread_buffer.hpp"
 #include "xml/serializer.hpp"
@@ -29,8 +30,6 @@ std::span<char> read_buffer() {
 }
 
 using namespace asio::experimental::awaitable_operators;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
 const xml::Scope client_scope{"jabber:client", {{"stream", streams_xmlns}}};
 
 Inbound to_inbound(xml::ParseEvent&& event) {

@@ -4,25 +4,22 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution_context.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <algorithm>
 #include <array>
 #include <new>
 
+#include "transport/nothrow.hpp"
 #include "transport/thread_buffer.hpp"
 
 namespace tern::transport {
 
 namespace {
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-
 bool would_block(const boost::system::error_code& error) {
   return error == asio::error::would_block || error == asio::error::try_again;
 }

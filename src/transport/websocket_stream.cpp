@@ -1,15 +1,15 @@
 // RFC 7395 framing over Boost.Beast WebSockets.
 #include "transport/websocket_stream.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "transport/framing_namespaces.hpp"
+#include "transport/nothrow.hpp"
 #include "transport/parse_failure.hpp"
 #include "xml/parse_element.hpp"
 #include "xml/serializer.hpp"
@@ -18,9 +18,6 @@ namespace tern::transport {
 namespace {
 
 namespace websocket = beast::websocket;
-constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
-constexpr std::string_view framing_xmlns = "urn:ietf:params:xml:ns:xmpp-framing";
-constexpr std::string_view streams_xmlns = "http://etherx.jabber.org/streams";
 constexpr std::string_view client_xmlns = "jabber:client";
 constexpr std::size_t max_queued_messages = 32;
 

@@ -14,4 +14,6 @@ inline constexpr std::string_view session = "urn:ietf:params:xml:ns:xmpp-session
 inline constexpr std::string_view iq_auth = "jabber:iq:auth";                         // XEP-0078
 inline constexpr std::string_view iq_auth_feature = "http://jabber.org/features/iq-auth";
 inline constexpr std::string_view ping = "urn:xmpp:ping";  // XEP-0199
+inline constexpr std::string_view disco_info = "http://jabber.org/protocol/disco#info";  // XEP-0030
+inline constexpr std::string_view blocking = "urn:xmpp:blocking";                      // XEP-0191
 }  // namespace tern::xmpp::ns

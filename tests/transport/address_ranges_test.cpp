@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/address.hpp"
+
 namespace tern::transport {
 namespace {
 
-boost::asio::ip::address at(const char* text) { return *parse_address(text); }
+using tern::testing::at;
 
 TEST(AddressRanges, AddressesAndRanges) {
   auto ranges = AddressRanges::parse({"127.0.0.1", "10.0.0.0/8", "fd00::/8", "::1"});

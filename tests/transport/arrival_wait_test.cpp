@@ -18,7 +18,7 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
-class ArrivalWait : public testing::Test {
+class ArrivalWait : public ::testing::Test {
 protected:
   ArrivalWait() {
     tcp::acceptor acceptor(io_, tcp::endpoint(asio::ip::address_v4::loopback(), 0));

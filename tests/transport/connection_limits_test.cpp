@@ -7,10 +7,12 @@
 #include <thread>
 #include <vector>
 
+#include "support/address.hpp"
+
 namespace tern::transport {
 namespace {
 
-boost::asio::ip::address at(const char* text) { return *parse_address(text); }
+using tern::testing::at;
 
 // The address the peers below connected to.
 const auto server = at("192.0.2.254");

@@ -15,7 +15,6 @@ namespace tern::features::caps {
 namespace {
 
 constexpr std::string_view caps_xmlns = "http://jabber.org/protocol/caps";
-constexpr std::string_view info_xmlns = "http://jabber.org/protocol/disco#info";
 
 }  // namespace
 
@@ -66,10 +65,10 @@ boost::asio::awaitable<void> CapsFeature::verify(xmpp::Jid resource, std::string
       iq.set_attribute("from", resource.domainpart());
       iq.set_attribute("to", resource.full());
       iq.set_attribute("type", "get");
-      iq.add_child("query", std::string(info_xmlns)).set_attribute("node", node + "#" + ver);
+      iq.add_child("query", std::string(xmpp::ns::disco_info)).set_attribute("node", node + "#" + ver);
       auto response = co_await router_.query(std::move(iq), query_timeout_);
       const xml::Element* query = response && response->attribute_or("type") == "result"
-                                      ? response->child("query", info_xmlns)
+                                      ? response->child("query", xmpp::ns::disco_info)
                                       : nullptr;
       auto verification = query ? verification_string(*query) : std::nullopt;
       if (verification && caps_ver(hash, *verification) == ver) {
@@ -97,7 +96,7 @@ boost::asio::awaitable<bool> CapsFeature::recall(std::string key) {
 void CapsFeature::remember(const std::string& key, const xml::Element& query) {
   auto features = std::make_shared<std::vector<std::string>>();
   for (const auto* feature : query.child_elements()) {
-    if (feature->is("feature", info_xmlns)) features->push_back(feature->attribute_or("var"));
+    if (feature->is("feature", xmpp::ns::disco_info)) features->push_back(feature->attribute_or("var"));
   }
   std::lock_guard lock(mutex_);
   verified_[key] = std::move(features);

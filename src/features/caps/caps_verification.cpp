@@ -8,12 +8,12 @@
 #include <tuple>
 #include <vector>
 
+#include "xmpp/namespaces.hpp"
 #include "xmpp/negotiation/base64.hpp"
 
 namespace tern::features::caps {
 namespace {
 
-constexpr std::string_view info_xmlns = "http://jabber.org/protocol/disco#info";
 constexpr std::string_view data_xmlns = "jabber:x:data";
 
 std::vector<std::string> values(const xml::Element& field) {
@@ -68,10 +68,10 @@ std::optional<std::string> verification_string(const xml::Element& query) {
   std::vector<std::pair<std::string, std::string>> forms;
   bool ill_formed = false;
   for (const auto* child : query.child_elements()) {
-    if (child->is("identity", info_xmlns)) {
+    if (child->is("identity", xmpp::ns::disco_info)) {
       identities.emplace_back(child->attribute_or("category"), child->attribute_or("type"),
                               child->attribute_or("xml:lang"), child->attribute_or("name"));
-    } else if (child->is("feature", info_xmlns)) {
+    } else if (child->is("feature", xmpp::ns::disco_info)) {
       features.push_back(child->attribute_or("var"));
     } else if (child->is("x", data_xmlns)) {
       if (auto part = form_part(*child, ill_formed)) forms.push_back(std::move(*part));

@@ -3,13 +3,14 @@
 
 #include <set>
 
+#include "xmpp/namespaces.hpp"
+
 namespace tern::features::disco {
 namespace {
-constexpr std::string_view info_xmlns = "http://jabber.org/protocol/disco#info";
 constexpr std::string_view items_xmlns = "http://jabber.org/protocol/disco#items";
 
 xml::Element identity(std::string_view category, std::string_view type, std::string_view name = {}) {
-  xml::Element element("identity", std::string(info_xmlns));
+  xml::Element element("identity", std::string(xmpp::ns::disco_info));
   element.set_attribute("category", std::string(category));
   element.set_attribute("type", std::string(type));
   if (!name.empty()) element.set_attribute("name", std::string(name));
@@ -37,9 +38,9 @@ xml::Element DiscoFeature::server_info_form() const {
 void DiscoFeature::install(xmpp::Registrar& registrar) {
   registrar.implements({.spec = "XEP-0030", .version = "2.5.0"});
   registrar.implements({.spec = "XEP-0157", .version = "1.1.1"});
-  registrar.disco_feature(info_xmlns);
+  registrar.disco_feature(xmpp::ns::disco_info);
   registrar.disco_feature(items_xmlns);
-  registrar.on_iq(xmpp::IqType::get, {info_xmlns, "query"},
+  registrar.on_iq(xmpp::IqType::get, {xmpp::ns::disco_info, "query"},
                   {xmpp::Target::server, xmpp::Target::account},
                   [this](xmpp::IqRequest& request) { return info(request); });
   registrar.on_iq(xmpp::IqType::get, {items_xmlns, "query"},
@@ -50,12 +51,12 @@ void DiscoFeature::install(xmpp::Registrar& registrar) {
 boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& request) {
   // §3.2: no node is defined yet, so every node is unknown.
   if (request.payload().attribute("node")) co_return xmpp::StanzaError::item_not_found();
-  xml::Element query("query", std::string(info_xmlns));
+  xml::Element query("query", std::string(xmpp::ns::disco_info));
   if (request.target() == xmpp::Target::server) {
     query.add_child(identity("server", "im", "Tern"));  // §3.1, registry: server/im
     for (const auto& var : std::set<std::string>(pipeline_.disco_features().begin(),
                                                    pipeline_.disco_features().end())) {
-      query.add_child("feature", std::string(info_xmlns)).set_attribute("var", var);
+      query.add_child("feature", std::string(xmpp::ns::disco_info)).set_attribute("var", var);
     }
     if (!contacts_.empty()) query.add_child(server_info_form());
     co_return query;
@@ -63,7 +64,7 @@ boost::asio::awaitable<xmpp::IqResult> DiscoFeature::info(xmpp::IqRequest& reque
   // §8: others learn about an account only through a presence subscription.
   if (!co_await may_see(request)) co_return xmpp::StanzaError::service_unavailable();
   query.add_child(identity("account", "registered"));
-  query.add_child("feature", std::string(info_xmlns)).set_attribute("var", std::string(info_xmlns));
+  query.add_child("feature", std::string(xmpp::ns::disco_info)).set_attribute("var", std::string(xmpp::ns::disco_info));
   co_return query;
 }
 

@@ -4,17 +4,16 @@
 #include <variant>
 
 #include "features/privacy/blocklist.hpp"
+#include "xmpp/namespaces.hpp"
 
 namespace tern::features::privacy {
 namespace {
-
-constexpr std::string_view blocking_xmlns = "urn:xmpp:blocking";
 
 // The JIDs of the <item/> children; jid-malformed for one that is not a JID.
 std::variant<std::vector<xmpp::Jid>, xmpp::StanzaError> items_of(const xml::Element& command) {
   std::vector<xmpp::Jid> jids;
   for (const xml::Element* item : command.child_elements()) {
-    if (!item->is("item", blocking_xmlns)) return xmpp::StanzaError::bad_request("only <item/> elements");
+    if (!item->is("item", xmpp::ns::blocking)) return xmpp::StanzaError::bad_request("only <item/> elements");
     auto jid = xmpp::Jid::parse(item->attribute_or("jid"));
     if (!jid) return xmpp::StanzaError::jid_malformed("not a JID: " + item->attribute_or("jid"));
     jids.push_back(std::move(*jid));
@@ -22,20 +21,16 @@ std::variant<std::vector<xmpp::Jid>, xmpp::StanzaError> items_of(const xml::Elem
   return jids;
 }
 
-xmpp::IqResult outcome(const std::optional<xmpp::StanzaError>& error) {
-  return error ? xmpp::IqResult(*error) : xmpp::IqResult::empty();
-}
-
 }  // namespace
 
 void BlockingFeature::install(xmpp::Registrar& registrar) {
   registrar.implements({.spec = "XEP-0191", .version = "1.3"});
-  registrar.disco_feature(blocking_xmlns);
-  registrar.on_iq(xmpp::IqType::get, {blocking_xmlns, "blocklist"}, {xmpp::Target::account},
+  registrar.disco_feature(xmpp::ns::blocking);
+  registrar.on_iq(xmpp::IqType::get, {xmpp::ns::blocking, "blocklist"}, {xmpp::Target::account},
                   [this](xmpp::IqRequest& request) { return blocklist(request); });
-  registrar.on_iq(xmpp::IqType::set, {blocking_xmlns, "block"}, {xmpp::Target::account},
+  registrar.on_iq(xmpp::IqType::set, {xmpp::ns::blocking, "block"}, {xmpp::Target::account},
                   [this](xmpp::IqRequest& request) { return block(request); });
-  registrar.on_iq(xmpp::IqType::set, {blocking_xmlns, "unblock"}, {xmpp::Target::account},
+  registrar.on_iq(xmpp::IqType::set, {xmpp::ns::blocking, "unblock"}, {xmpp::Target::account},
                   [this](xmpp::IqRequest& request) { return unblock(request); });
 }
 
@@ -44,9 +39,9 @@ boost::asio::awaitable<xmpp::IqResult> BlockingFeature::blocklist(xmpp::IqReques
   if (!request.is_to_self()) co_return xmpp::StanzaError::forbidden();
   auto settings = co_await service_.settings(request.from());
   service_.want_blocklist(request.from());
-  xml::Element list("blocklist", std::string(blocking_xmlns));
+  xml::Element list("blocklist", std::string(xmpp::ns::blocking));
   for (const auto& jid : blocklist_of(*settings)) {
-    list.add_child("item", std::string(blocking_xmlns)).set_attribute("jid", jid);
+    list.add_child("item", std::string(xmpp::ns::blocking)).set_attribute("jid", jid);
   }
   co_return list;
 }
@@ -63,7 +58,7 @@ boost::asio::awaitable<xmpp::IqResult> BlockingFeature::block(xmpp::IqRequest& r
     return std::nullopt;
   };
   auto error = co_await service_.change(request.from(), std::move(edit));
-  co_return outcome(error);
+  co_return xmpp::IqResult::empty_unless(error);
 }
 
 // §3.4, and without items §3.5: everything.
@@ -77,7 +72,7 @@ boost::asio::awaitable<xmpp::IqResult> BlockingFeature::unblock(xmpp::IqRequest&
     return std::nullopt;
   };
   auto error = co_await service_.change(request.from(), std::move(edit));
-  co_return outcome(error);
+  co_return xmpp::IqResult::empty_unless(error);
 }
 
 }  // namespace tern::features::privacy

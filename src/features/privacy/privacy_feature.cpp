@@ -11,10 +11,6 @@ std::optional<std::string> name_of(const xml::Element& element) {
   return name ? std::optional<std::string>(*name) : std::nullopt;
 }
 
-xmpp::IqResult outcome(const std::optional<xmpp::StanzaError>& error) {
-  return error ? xmpp::IqResult(*error) : xmpp::IqResult::empty();
-}
-
 // Names are keys of the stored lists (255 characters at most in MySQL).
 constexpr std::size_t max_name_length = 255;
 
@@ -71,7 +67,7 @@ boost::asio::awaitable<xmpp::IqResult> PrivacyFeature::set(xmpp::IqRequest& requ
   const auto& session = request.from();
   if (child.is("active", privacy_xmlns)) {
     auto error = co_await service_.activate(session, name_of(child));
-    co_return outcome(error);
+    co_return xmpp::IqResult::empty_unless(error);
   }
   if (child.is("default", privacy_xmlns)) co_return co_await set_default(session, name_of(child));
   if (!child.is("list", privacy_xmlns)) co_return xmpp::StanzaError::bad_request("a set carries one active, default or list element");
@@ -110,7 +106,7 @@ boost::asio::awaitable<xmpp::IqResult> PrivacyFeature::set_list(const xmpp::Jid&
     return std::nullopt;
   };
   auto error = co_await service_.change(session, std::move(edit));
-  co_return outcome(error);
+  co_return xmpp::IqResult::empty_unless(error);
 }
 
 // §2.8: not while another session decides with it.
@@ -130,7 +126,7 @@ boost::asio::awaitable<xmpp::IqResult> PrivacyFeature::remove_list(const xmpp::J
     std::optional<std::string> none;
     error = co_await service_.activate(session, none);
   }
-  co_return outcome(error);
+  co_return xmpp::IqResult::empty_unless(error);
 }
 
 // §2.5: not while another session without an active list decides with the current default.
@@ -147,7 +143,7 @@ boost::asio::awaitable<xmpp::IqResult> PrivacyFeature::set_default(const xmpp::J
     return std::nullopt;
   };
   auto error = co_await service_.change(session, std::move(edit));
-  co_return outcome(error);
+  co_return xmpp::IqResult::empty_unless(error);
 }
 
 }  // namespace tern::features::privacy

@@ -27,8 +27,6 @@ std::shared_ptr<xml::Element> push_to(const xmpp::BoundResource& resource, xml::
   return iq;
 }
 
-constexpr std::string_view blocking_xmlns = "urn:xmpp:blocking";
-
 }  // namespace
 
 PrivacyService::PrivacyService(storage::Database& db, roster::RosterStore& roster,
@@ -236,8 +234,8 @@ void PrivacyService::push_blocklist(const xmpp::Jid& account, const PrivacySetti
     if (std::find(now.begin(), now.end(), jid) == now.end()) unblocked.push_back(jid);
   }
   auto command = [](std::string_view name, const std::vector<std::string>& jids) {
-    xml::Element element{std::string(name), std::string(blocking_xmlns)};
-    for (const auto& jid : jids) element.add_child("item", std::string(blocking_xmlns)).set_attribute("jid", jid);
+    xml::Element element{std::string(name), std::string(xmpp::ns::blocking)};
+    for (const auto& jid : jids) element.add_child("item", std::string(xmpp::ns::blocking)).set_attribute("jid", jid);
     return element;
   };
   for (const auto& resource : registry_.resources(account)) {

@@ -46,6 +46,10 @@ private:
 class IqResult {
 public:
   static IqResult empty() { return IqResult(std::monostate{}); }
+  // The outcome of a request whose success has nothing to say.
+  static IqResult empty_unless(const std::optional<StanzaError>& error) {
+    return error ? IqResult(*error) : empty();
+  }
   IqResult(xml::Element payload) : value_(std::move(payload)) {}
   IqResult(StanzaError error) : value_(std::move(error)) {}
   const xml::Element* payload() const { return std::get_if<xml::Element>(&value_); }

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/jid.hpp"
+
 namespace tern::features::privacy {
 namespace {
 
-xmpp::Jid jid(std::string_view text) { return *xmpp::Jid::parse(text); }
+using tern::testing::jid;
 
 TEST(BlocklistTest, BlockingWithoutADefaultListCreatesOne) {
   PrivacySettings settings;

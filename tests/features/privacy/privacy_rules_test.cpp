@@ -3,15 +3,15 @@
 
 #include <gtest/gtest.h>
 
+#include "support/jid.hpp"
 #include "support/xml.hpp"
 
 namespace tern::features::privacy {
 namespace {
 
+using tern::testing::jid;
 using xmpp::Direction;
 using xmpp::Verdict;
-
-xmpp::Jid jid(std::string_view text) { return *xmpp::Jid::parse(text); }
 
 PrivacyItem deny_jid(std::string value, std::uint32_t order, std::uint8_t kinds = all_kinds) {
   return PrivacyItem{PrivacyItem::Type::jid, std::move(value), false, order, kinds};

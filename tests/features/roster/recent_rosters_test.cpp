@@ -6,10 +6,12 @@
 
 #include <thread>
 
+#include "support/jid.hpp"
+
 namespace tern::features::roster {
 namespace {
 
-xmpp::Jid jid(std::string_view text) { return *xmpp::Jid::parse(text); }
+using tern::testing::jid;
 
 Roster roster_with(std::string_view contact, std::string version) {
   return Roster{{RosterItem{jid(contact), std::nullopt, {"Friends"}, {}}}, std::move(version)};
