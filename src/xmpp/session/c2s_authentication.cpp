@@ -148,16 +148,22 @@ asio::awaitable<void> C2SSession::authenticate(const xml::Element& auth) {
 }
 
 asio::awaitable<void> C2SSession::fail_authentication(SaslCondition condition) {
-  ++auth_failures_;
-  if (condition != SaslCondition::aborted) {
-    // A pause after each failure makes password guessing slow.
-    asio::steady_timer delay(stream_->executor(), options_.auth_failure_delay);
-    co_await delay.async_wait(asio::as_tuple(asio::use_awaitable));
-  }
+  co_await count_failed_attempt(condition != SaslCondition::aborted);
   xml::Element failure("failure", std::string(ns::sasl));
   failure.add_child(std::string(sasl::condition_name(condition)), std::string(ns::sasl));
   stream_->send(failure);
   log_info("authentication failed: " + std::string(sasl::condition_name(condition)));
+  end_stream_if_attempts_exhausted();
+}
+
+asio::awaitable<void> C2SSession::count_failed_attempt(bool pause) {
+  ++auth_failures_;
+  if (!pause) co_return;
+  asio::steady_timer delay(stream_->executor(), options_.auth_failure_delay);
+  co_await delay.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+void C2SSession::end_stream_if_attempts_exhausted() const {
   if (auth_failures_ >= options_.max_auth_attempts) {
     throw StreamErrorRaised{StreamError("policy-violation", "too many authentication attempts")};
   }

@@ -1,9 +1,6 @@
 // XEP-0078 Non-SASL Authentication, for clients that predate SASL: off by default, on secure
 // streams only, and checked against the same stored SCRAM keys as SASL PLAIN. Digest
 // authentication needs the clear password on the server, which Tern never keeps.
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "xmpp/namespaces.hpp"
 #include "xmpp/session/c2s_session.hpp"
@@ -61,14 +58,10 @@ asio::awaitable<void> C2SSession::iq_auth(const xml::Element& iq) {
   if (account) stored = co_await stored_credentials(*account, sasl::ScramHash::sha256);
   auto full = account ? account->with_resource(resource) : std::nullopt;
   if (!stored || !full || !sasl::verify_password(*stored, password)) {
-    ++auth_failures_;
-    asio::steady_timer delay(stream_->executor(), options_.auth_failure_delay);
-    co_await delay.async_wait(asio::as_tuple(asio::use_awaitable));
+    co_await count_failed_attempt(true);
     stream_->send(credential_free_error(iq, StanzaError::not_authorized()));  // §3.1 (401)
     log_info("jabber:iq:auth failed");
-    if (auth_failures_ >= options_.max_auth_attempts) {
-      throw StreamErrorRaised{StreamError("policy-violation", "too many authentication attempts")};
-    }
+    end_stream_if_attempts_exhausted();
     co_return;
   }
   // Authenticated and bound at once; there is no stream restart.

@@ -89,6 +89,11 @@ private:
   std::optional<Jid> authorized_account(std::string_view username, std::string_view authzid,
                                         sasl::SaslCondition& failure) const;
   asio::awaitable<void> fail_authentication(sasl::SaslCondition condition);
+  // A failed attempt, by SASL or jabber:iq:auth: counted, and answered after a pause that makes
+  // password guessing slow (none for a client that aborted its own exchange).
+  asio::awaitable<void> count_failed_attempt(bool pause);
+  // After the failure's answer: the stream ends once the attempts reach max_auth_attempts.
+  void end_stream_if_attempts_exhausted() const;
   asio::awaitable<std::string> sasl_response(const std::string& challenge);
   asio::awaitable<void> unauthenticated_iq(xml::Element iq);
   asio::awaitable<void> iq_auth(const xml::Element& iq);
