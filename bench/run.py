@@ -70,6 +70,9 @@ def parse_arguments():
     args = parser.parse_args()
     if args.logins is None:
         args.logins = args.sessions
+    # The servers run in their own directories: a path given relative to here must still name them.
+    args.tern = args.tern.resolve()
+    args.generator = args.generator.resolve()
     args.workloads = args.workloads.split(",")
     args.servers = args.servers.split(",")
     unknown = [name for name in args.servers if name not in SERVERS]
