@@ -1,6 +1,10 @@
 """The markdown report: for each workload metric, each server's median and min–max over the
 repetitions, and the ratio of the other servers' medians to Tern's."""
+import argparse
+import json
 import statistics
+
+from workloads import WorkloadSizes, workloads
 
 REFERENCE = "tern"
 
@@ -115,3 +119,21 @@ def markdown_report(results, workloads, servers, preamble):
     if notes:
         text += "\nProblems:\n" + "\n".join(notes) + "\n"
     return text
+
+
+def main():
+    """Joins the JSON lines of several run.py runs into one report, as if they were one run with
+    all their repetitions (run.py's workload sizes must have been the defaults: they name the
+    workloads)."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("jsonl", nargs="+", help="run.py's results (.jsonl next to its --output)")
+    args = parser.parse_args()
+    results = [json.loads(line) for path in args.jsonl for line in open(path, encoding="utf-8") if line.strip()]
+    servers = list(dict.fromkeys(r["server"] for r in results))
+    names = set(r["workload"] for r in results)
+    measured = [w for w in workloads(WorkloadSizes(), "conference.localhost") if w.name in names]
+    print(markdown_report(results, measured, servers, f"Runs of {', '.join(args.jsonl)}"), end="")
+
+
+if __name__ == "__main__":
+    main()
