@@ -4,7 +4,7 @@ import argparse
 import json
 import statistics
 
-from workloads import WorkloadSizes, workloads
+import workloads as catalog
 
 REFERENCE = "tern"
 
@@ -131,7 +131,7 @@ def main():
     results = [json.loads(line) for path in args.jsonl for line in open(path, encoding="utf-8") if line.strip()]
     servers = list(dict.fromkeys(r["server"] for r in results))
     names = set(r["workload"] for r in results)
-    measured = [w for w in workloads(WorkloadSizes(), "conference.localhost") if w.name in names]
+    measured = [w for w in catalog.workloads(catalog.WorkloadSizes(), "conference.localhost") if w.name in names]
     print(markdown_report(results, measured, servers, f"Runs of {', '.join(args.jsonl)}"), end="")
 
 
